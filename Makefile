@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python 3.11:  make test  |  make reproduce [PROFILE=cpu|ci|paper]
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+TORCH ?= torch==2.13.0
+PROFILE ?= cpu
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.imi-installed
+
+.PHONY: install test reproduce bench-dataset export clean-nbs
+
+# Create .venv when missing; install torch first (a CPU wheel here; TORCH= picks another spec), then imi[dev].
+$(STAMP): settings.ini setup.py
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q "$(TORCH)"
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@touch $@
+
+install: $(STAMP)
+
+# Notebooks clean and imi/ in sync with nbs/ first (tests/test_sync.py), then every test.
+test: install
+	$(BIN)/python -m pytest -q -x tests/test_sync.py
+	$(BIN)/python -m pytest -q tests
+
+reproduce: install
+	$(BIN)/python -m imi.pipeline --profile $(PROFILE)
+
+bench-dataset: install
+	$(BIN)/python -m imi.bench dataset
+
+# Developer helpers: regenerate imi/ from nbs/, and strip notebook metadata/outputs.
+export: install
+	$(BIN)/nbdev_export
+
+clean-nbs: install
+	$(BIN)/nbdev_clean
