@@ -7,7 +7,7 @@ PROFILE ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.imi-installed
 
-.PHONY: install test reproduce bench-dataset export clean-nbs
+.PHONY: install test test-ui reproduce bench-dataset export clean-nbs
 
 # Create .venv when missing; install torch first (a CPU wheel here; TORCH= picks another spec), then imi[dev].
 $(STAMP): settings.ini setup.py
@@ -22,6 +22,13 @@ install: $(STAMP)
 test: install
 	$(BIN)/python -m pytest -q -x tests/test_sync.py
 	$(BIN)/python -m pytest -q tests
+
+# The real-browser test of the interactive widget: JupyterLab + headless Chromium (Debian's package) + Playwright.
+test-ui: install
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| echo "could not install chromium: the browser test will skip"
+	$(BIN)/python -m pip install -q jupyterlab playwright
+	$(BIN)/python -m pytest -q tests_ui
 
 reproduce: install
 	$(BIN)/python -m imi.pipeline --profile $(PROFILE)

@@ -15,7 +15,10 @@ def test_ci_profile_runs_every_notebook(tmp_path):
     assert m["status"] == "ok" and [n["notebook"] for n in m["notebooks"]] == numbered
     assert {"git_sha", "parameters", "packages", "device"} <= set(m) and m["parameters"]["fig_dir"] == str(figs)
     assert all((out / n).exists() for n in numbered)
-    assert (figs / "fig5_construction.png").exists() and (figs / "mnist_counts.csv").exists()
+    for f in ("fig5_construction.png", "mnist_counts.csv", "train_curves.png", "train_samples.png", "train_l1.md",
+              "parser_audit.md", "mnist_results.md", "fig6.png", "multiturn.png", "fig7_instruction_similarity.png",
+              "fig8_move_block.png", "fig9_variance.png", "instruction_claims.md", "interactive_session.png"):
+        assert (figs / f).exists(), f"the ci run did not write {f}"
 
 def _notebook(path, *cells):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
