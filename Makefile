@@ -31,7 +31,7 @@ test-ui: install
 	$(BIN)/python -m pytest -q tests_ui
 
 reproduce: install
-	$(BIN)/python -m imi.pipeline --profile $(PROFILE)
+	$(BIN)/python -m imi.pipeline --profile $(PROFILE) $(ARGS)
 
 bench-dataset: install
 	$(BIN)/python -m imi.bench dataset
