@@ -12,7 +12,7 @@ from .mnist import SLOTS
 # %% auto #0
 __all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
            'triplet_conditions', 'sample_kinds', 'derangement', 'permutation_conditions', 'LossWeights', 'total_d',
-           'total_g', 'choose_update', 'imi_losses']
+           'total_g', 'g_objective', 'choose_update', 'imi_losses']
 
 # %% ../nbs/03_losses.ipynb #efdf415d
 def ce(logit: torch.Tensor, target: float) -> torch.Tensor:
@@ -45,9 +45,13 @@ def triplet_conditions(c_s, c_t, c_i, kind: torch.Tensor):
     "Eq 20: (right, wrong) condition vectors per sample for kinds 0/1/2 (see the table)."
     return select_kind(kind, c_s, c_t, c_i), select_kind(kind, c_t, c_s, c_s)
 
-def sample_kinds(n: int, probs=(1 / 3, 1 / 3, 1 / 3), generator: torch.Generator | None = None) -> torch.Tensor:
-    "Draw one of the three kinds per sample."
-    return torch.multinomial(torch.tensor(probs, dtype=torch.float), n, replacement=True, generator=generator)
+def sample_kinds(n: int, probs=(1 / 3, 1 / 3, 1 / 3), generator: torch.Generator | None = None,
+                 per: str = "sample") -> torch.Tensor:
+    "Draw one of the three kinds per sample (`per='sample'`) or one for the whole batch (`per='batch'`)."
+    if per not in ("sample", "batch"): raise ValueError(f"per must be 'sample' or 'batch', got {per!r}")
+    p = torch.tensor(probs, dtype=torch.float)
+    if per == "batch": return torch.multinomial(p, 1, generator=generator).expand(n).clone()
+    return torch.multinomial(p, n, replacement=True, generator=generator)
 
 # %% ../nbs/03_losses.ipynb #8a017e0e
 def derangement(n: int, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -73,6 +77,7 @@ class LossWeights:
     gfr: float = 2.0
     f: float = 2.0
     mask: float = 1.0
+    rec: float = 0.0      # pixel L1 toward the real image (ours, not in the paper)
     def to_dict(self): return asdict(self)
 
 MNIST_WEIGHTS = LossWeights(1.0, 0.5, 0.5, 2.0, 2.0)
@@ -86,13 +91,17 @@ def total_g(t: dict, w: LossWeights) -> torch.Tensor:
     "Eq 38 (eq 22 when the label term is 0)."
     return w.gfr * (t["g_fr"] + t["label_fake"]) + w.f * t["fmatch"]
 
+def g_objective(t: dict, w: LossWeights) -> torch.Tensor:
+    "What the generator side minimises: eq 38 (the paper's total) plus our reconstruction term when `w.rec` > 0."
+    return t["loss_g"] + w.rec * t["recon"] if w.rec else t["loss_g"]
+
 def choose_update(loss_d: float, loss_g: float) -> str:
     "Eq 23: 'dis' (step D and the encoders) when L_D > L_G, else 'gen' (step G and the encoders)."
     return "dis" if float(loss_d) > float(loss_g) else "gen"
 
 # %% ../nbs/03_losses.ipynb #4ece017e
 def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind,
-               weights: LossWeights, mask_target: torch.Tensor | None = None) -> dict:
+               weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False) -> dict:
     "All loss terms of one training iteration (eqs 10-22, 28-38; SIM mask MSE when the model has SIM)."
     phi_s, phi_t = model.img_enc(source), model.img_enc(target)
     phi_i = model.txt_enc(tokens, lengths)
@@ -109,10 +118,11 @@ def imi_losses(model, source, target, tokens, lengths, source_label, target_labe
     phi_real, phi_fake = real_feats[-1], fake_feats[-1]
     real_r, real_w = model.dis.judge(phi_real, c_r, c_w)
     fake_r = model.dis.judge(phi_fake, c_r)   # eqs 12 and 13 score the same logit against 0 and 1
-    t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_r, 0.0), "g_fr": ce(fake_r, 1.0),
+    fake_d = model.dis.judge(model.dis.features(fake.detach())[-1], c_r) if detach_fake else fake_r
+    t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_d, 0.0), "g_fr": ce(fake_r, 1.0),
          "fmatch": feature_matching(real_feats, fake_feats),
          "label_real": label_loss(model.dis.classify(phi_real), lab),
-         "label_fake": label_loss(model.dis.classify(phi_fake), lab)}
+         "label_fake": label_loss(model.dis.classify(phi_fake), lab), "recon": (fake.float() - x.float()).abs().mean()}
     t["loss_d"], t["loss_g"] = total_d(t, weights), total_g(t, weights)
     if mask is not None and mask_target is not None:
         ones = torch.ones_like(mask_target)  # kinds 0 and 1 reproduce the image they read: nothing changes

@@ -14,8 +14,8 @@ from skimage.metrics import structural_similarity
 from .mnist import SLOTS, SLOT_CLASSES, load_mnist, make_splits
 
 # %% auto #0
-__all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ssim_skimage', 'ssim_torch', 'CanvasParser', 'slot_accuracy',
-           'gt_canvases', 'train_parser', 'audit_parser', 'save_parser', 'load_parser']
+__all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ssim_skimage', 'ssim_torch', 'generator_artefacts', 'CanvasParser',
+           'slot_accuracy', 'gt_canvases', 'train_parser', 'audit_parser', 'audit_line', 'save_parser', 'load_parser']
 
 # %% ../nbs/06a_metrics.ipynb #bcab18b3
 SSIM_WIN, SSIM_K1, SSIM_K2, SSIM_RANGE = 7, 0.01, 0.03, 255.0
@@ -59,6 +59,37 @@ def ssim_torch(x: torch.Tensor, y: torch.Tensor, chunk: int = 1024) -> torch.Ten
         out.append(s.double().mean((1, 2, 3)))
     return torch.cat(out)
 
+# %% ../nbs/06a_metrics.ipynb #5ae27168
+def _smooth_noise(n: int, size: int, cells: int, g: torch.Generator) -> torch.Tensor:
+    "[n, 1, size, size] noise in [0, 1] that varies over about `cells` cells per side (bilinear upsampling)."
+    return F.interpolate(torch.rand(n, 1, cells, cells, generator=g), size=(size, size), mode="bilinear",
+                         align_corners=False)
+
+def _blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+    "Separable Gaussian blur of [n, 1, H, W] with one sigma per image (5-tap kernels)."
+    n = len(x); t = torch.arange(-2, 3, dtype=torch.float32)
+    k = torch.exp(-t[None] ** 2 / (2 * sigma.view(n, 1).clamp_min(1e-3) ** 2)); k = k / k.sum(1, keepdim=True)
+    y = F.conv2d(x.transpose(0, 1), k.view(n, 1, 5, 1), padding=(2, 0), groups=n)
+    return F.conv2d(y, k.view(n, 1, 1, 5), padding=(0, 2), groups=n).transpose(0, 1)
+
+def generator_artefacts(x: torch.Tensor, g: torch.Generator, p: float = 0.5) -> torch.Tensor:
+    "uint8 canvases [n, 1, H, W] -> the same canvases with generator-like artefacts (each with probability p), uint8."
+    if x.dim() != 4 or x.shape[1] != 1: raise ValueError(f"expected [n, 1, H, W] canvases, got {tuple(x.shape)}")
+    n, _, H, W = x.shape
+    y = x.float()
+    on = lambda: (torch.rand(n, 1, 1, 1, generator=g) < p).float()
+    u = lambda a, b: a + (b - a) * torch.rand(n, 1, 1, 1, generator=g)
+    y = y * (1 + on() * (u(0.5, 1.3) - 1))                                           # gain
+    blur = on().view(n) * u(0.4, 1.4).view(n)
+    y = torch.where(blur.view(n, 1, 1, 1) > 0, _blur(y, blur), y)                    # blur
+    y = y * (1 - on() * u(0.3, 0.8) * (_smooth_noise(n, H, 6, g) > 0.75).float())     # broken strokes
+    y = y + on() * u(5, 40)                                                          # grey haze
+    y = y + on() * u(3, 20) * torch.randn(n, 1, H, W, generator=g)                   # Gaussian noise
+    y = y + on() * (torch.rand(n, 1, H, W, generator=g) < u(0.02, 0.3)).float() * u(30, 110) \
+        * torch.rand(n, 1, H, W, generator=g)                                        # speckle
+    y = y + on() * u(10, 50) * (_smooth_noise(n, H, 8, g) - 0.5).clamp_min(0) * 2   # blotches
+    return y.round().clamp(0, 255).to(torch.uint8)
+
 # %% ../nbs/06a_metrics.ipynb #fb3b2a6c
 class CanvasParser(nn.Module):
     "Small CNN: a 1 x 64 x 64 canvas (uint8 or [0, 255] float) -> logits per slot (digit, x, y, w, h)."
@@ -98,8 +129,8 @@ def gt_canvases(ds, idx) -> tuple[torch.Tensor, torch.Tensor]:
     return torch.cat([b["source"], b["target"]]), torch.cat([b["source_label"], b["target_label"]])
 
 def train_parser(train_ds, samples: int, batch: int = 128, lr: float = 2e-3, seed: int = 0, width: int = 16,
-                 progress: bool = True) -> tuple[CanvasParser, dict]:
-    "Train a parser on `samples` ground-truth canvases drawn from `train_ds` (one-cycle schedule)."
+                 artefacts: float = 0.5, progress: bool = True) -> tuple[CanvasParser, dict]:
+    "Train a parser on `samples` ground-truth canvases of `train_ds`, degraded by `generator_artefacts(p=artefacts)`."
     from tqdm.auto import tqdm
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
@@ -110,17 +141,30 @@ def train_parser(train_ds, samples: int, batch: int = 128, lr: float = 2e-3, see
     t0 = time.time(); model.train(); losses = []
     for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc="parser"):
         x, y = gt_canvases(train_ds, torch.randint(0, len(train_ds), (batch // 2,), generator=g))
+        if artefacts: x = generator_artefacts(x, g, artefacts)
         out = model(x)
         loss = sum(F.cross_entropy(out[k], y[:, i]) for i, k in enumerate(SLOTS))
         opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss))
     return model.eval(), {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1),
-                          "final_loss": float(np.mean(losses[-20:]))}
+                          "artefacts": artefacts, "width": width, "final_loss": float(np.mean(losses[-20:]))}
 
-def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0) -> dict[str, float]:
-    "The parser's accuracy on ground-truth canvases of `n` random test triplets (2n canvases)."
+def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0, artefacts: float = 0.5) -> dict:
+    "Accuracy on ground-truth canvases of `n` random test triplets (2n canvases): clean, and with artefacts."
     idx = torch.randperm(len(test_ds), generator=torch.Generator().manual_seed(seed + 1))[:n]
     x, y = gt_canvases(test_ds, idx)
-    return {**slot_accuracy(parser.predict(x), y), "canvases": len(x)}
+    xa = generator_artefacts(x, torch.Generator().manual_seed(seed + 2), artefacts)
+    empty = y[:, 0] == SLOT_CLASSES["digit"] - 1
+    pa = parser.predict(xa)
+    return {"clean": slot_accuracy(parser.predict(x), y), "artefacts": slot_accuracy(pa, y),
+            "empty_read_empty": float((pa[empty, 0] == y[empty, 0]).float().mean()) if empty.any() else float("nan"),
+            "canvases": len(x), "artefact_p": artefacts}
+
+def audit_line(audit: dict) -> str:
+    "The parser's audit in one line, to print beside every number it produces."
+    f = lambda a: ", ".join(f"{k} {a[k]:.3f}" for k in ("exact", "digit", "x", "y", "w", "h"))
+    return (f"parser audit on {audit['canvases']:,} held-out ground-truth test canvases: clean {f(audit['clean'])}; "
+            f"with generator artefacts (p={audit['artefact_p']}) {f(audit['artefacts'])}; "
+            f"empty canvases with artefacts read as empty {audit['empty_read_empty']:.3f}")
 
 def save_parser(parser: CanvasParser, path, card: dict) -> Path:
     from imi.core import atomic_write

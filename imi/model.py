@@ -29,12 +29,17 @@ class ModelConfig:
     dis_hidden: int = 1024        # FC_Dis hidden size (not in the paper)
     vocab_size: int = len(VOCAB)
     output: str = "linear"        # generator output: linear (MNIST), tanh (avatars) or sigmoid
-    normalize: bool = True        # L2-normalise phi_im and phi_I before fusion (after Kiros et al.)
+    normalize: str = "l2"         # before fusion: "l2" (unit norm, after Kiros et al.), "scale" (unit norm times a
+                                  # learned scale, ours) or "none"
+    spectral_norm: bool = False   # spectral normalisation of D's weights (ours, not in the paper)
     aux: dict = field(default_factory=lambda: dict(SLOT_CLASSES))  # auxiliary classifier heads; {} for none
     sim: bool = False             # Source Image Masking (section 5)
     imm_dim: int = 128            # phi_imm, the masked-source vector (SIM only; not in the paper)
 
     def __post_init__(self):
+        if isinstance(self.normalize, bool): self.normalize = "l2" if self.normalize else "none"  # older checkpoints
+        if self.normalize not in ("l2", "scale", "none"):
+            raise ValueError(f"normalize must be 'l2', 'scale' or 'none', got {self.normalize!r}")
         if self.output not in ("linear", "tanh", "sigmoid"):
             raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {self.output!r}")
         if self.img_size != 64: raise ValueError(f"the DCGAN layout here is for 64x64 images, got {self.img_size}")
@@ -90,10 +95,13 @@ class Fusion(nn.Module):
         self.w_im = nn.Linear(cfg.im_dim, cfg.cond_dim)
         self.w_i = nn.Linear(cfg.text_dim, cfg.cond_dim, bias=False)
         self.normalize = cfg.normalize
+        if cfg.normalize == "scale":
+            self.scale = nn.Parameter(torch.tensor([cfg.im_dim ** 0.5, cfg.text_dim ** 0.5]))
     def forward(self, phi_im, phi_i):
-        if self.normalize:
+        if self.normalize != "none":
             phi_im = F.normalize(phi_im, dim=1)
             phi_i = F.normalize(phi_i, dim=1)  # a zero vector stays zero
+            if self.normalize == "scale": phi_im, phi_i = phi_im * self.scale[0], phi_i * self.scale[1]
         return torch.sigmoid(self.w_im(phi_im) + self.w_i(phi_i))
 
 # %% ../nbs/02_model.ipynb #deb069db
@@ -133,6 +141,10 @@ class Discriminator(nn.Module):
         self.w_fc = nn.Linear(cfg.cond_dim, cfg.dis_hidden, bias=False)
         self.w_y = nn.Linear(cfg.dis_hidden, 1)
         self.aux = nn.ModuleDict({k: nn.Linear(d, n) for k, n in cfg.aux.items()})
+        if cfg.spectral_norm:
+            sn = nn.utils.parametrizations.spectral_norm
+            for m in [*self.trunk.modules(), self.w_d, self.w_fc, self.w_y]:
+                if isinstance(m, (nn.Conv2d, nn.Linear)): sn(m)
 
     def features(self, x) -> list[torch.Tensor]:
         "The trunk's four block activations; the last, flattened, is phi_d."

@@ -16,14 +16,14 @@ from tqdm.auto import tqdm
 from .core import atomic_write, git_sha, repo_root, write_json, device_info
 from .mnist import (VOCAB, ACTIONS, load_mnist, make_splits, scale_pixels, unscale_pixels, SLOT_CLASSES)
 from .model import IMI, ModelConfig
-from .losses import imi_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS, choose_update
+from .losses import imi_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS, choose_update, g_objective
 from .sim import equality_mask
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'LOGGED', 'TrainConfig', 'step_generator', 'EpochSampler', 'SyncBN', 'convert_sync_bn',
-           'resolve_precision', 'autocast', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
-           'model_from_checkpoint', 'is_main', 'model_inputs', 'validate_model', 'Trainer', 'load_params',
-           'train_from_params', 'main', 'export_inference_checkpoint', 'ship_checkpoint']
+           'probe_precision', 'resolve_precision', 'autocast', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
+           'generating_state', 'model_from_checkpoint', 'is_main', 'model_inputs', 'validate_model', 'EMA', 'Trainer',
+           'load_params', 'train_from_params', 'main', 'export_inference_checkpoint', 'ship_checkpoint']
 
 # %% ../nbs/05_train.ipynb #ad42cdc4
 @dataclass
@@ -42,7 +42,14 @@ class TrainConfig:
     train_samples: int = 20 * 3_321_000   # the sample budget (the paper: 20 epochs of 3,321,000)
     weights: str = "mnist"          # the lambda set: mnist or avatar
     kind_probs: tuple = (1 / 3, 1 / 3, 1 / 3)
-    precision: str = "auto"         # fp32, bf16 or auto (bf16 autocast where it is faster)
+    kind_per: str = "batch"         # the eq-20 kind drawn per minibatch (the paper) or per sample
+    normalize: str = "l2"           # phi_im / phi_I before fusion: l2 (the paper), scale (ours) or none
+    detach_fake: bool = False       # True: D's fake term does not reach the encoders through G(z, c)
+    update: str = "eq23"            # eq23 (the paper), or "D:G", a fixed cycle of D then G steps, e.g. "1:1"
+    recon: float = 0.0              # ours: weight of a pixel L1 term toward the real image in G's objective
+    ema: float = 0.0                # ours: decay of an exponential moving average of the generating weights (0: off)
+    spectral_norm: bool = False     # ours: spectral normalisation of D
+    precision: str = "auto"         # fp32, bf16 or auto (a timed probe on CPU, bf16 on CUDA)
     channels_last: str = "auto"     # yes, no or auto
     threads: int = 0                # torch threads (0: leave the default)
     train_per_class: int | None = None   # use fewer MNIST images per class (None: all of the pool)
@@ -62,13 +69,29 @@ class TrainConfig:
         cfg.kind_probs = tuple(cfg.kind_probs)
         return cfg
 
+    def __post_init__(self):
+        if self.kind_per not in ("batch", "sample"): raise ValueError(f"kind_per must be batch or sample, got {self.kind_per!r}")
+        self.update_cycle()    # validates `update`
+        if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
+
+    def update_cycle(self) -> tuple[int, int] | None:
+        "None for the eq-23 rule, else (D steps, G steps) of the fixed cycle."
+        if self.update == "eq23": return None
+        try:
+            d, g = (int(v) for v in str(self.update).split(":"))
+            if d < 0 or g < 0 or d + g == 0: raise ValueError
+        except ValueError:
+            raise ValueError(f"update must be 'eq23' or 'D:G' with non-negative integers, e.g. '1:1', got {self.update!r}") from None
+        return d, g
+
     def model_config(self) -> ModelConfig:
-        return ModelConfig(width=self.width, output=self.output, sim=self.sim,
-                           aux=dict(SLOT_CLASSES) if self.aux else {})
+        return ModelConfig(width=self.width, output=self.output, sim=self.sim, normalize=self.normalize,
+                           spectral_norm=self.spectral_norm, aux=dict(SLOT_CLASSES) if self.aux else {})
 
     def loss_weights(self) -> LossWeights:
         if self.weights not in ("mnist", "avatar"): raise ValueError(f"weights must be mnist or avatar, got {self.weights!r}")
-        return MNIST_WEIGHTS if self.weights == "mnist" else AVATAR_WEIGHTS
+        base = MNIST_WEIGHTS if self.weights == "mnist" else AVATAR_WEIGHTS
+        return LossWeights(**{**base.to_dict(), "rec": self.recon})
 
     @property
     def steps(self) -> int: return math.ceil(self.train_samples / self.batch_size)
@@ -128,14 +151,49 @@ def convert_sync_bn(module: nn.Module) -> nn.Module:
     return module
 
 # %% ../nbs/05_train.ipynb #6bf4f934
+def _probe_rate(width: int, batch: int, dtype, seconds: float) -> float:
+    "Training samples per second of a fresh width-`width` model on random data (CPU, channels_last)."
+    torch.manual_seed(0)
+    m = IMI(ModelConfig(width=width)).to(memory_format=torch.channels_last)
+    opt = torch.optim.Adam(m.parameters(), lr=1e-4)
+    x = torch.rand(batch, 1, 64, 64).contiguous(memory_format=torch.channels_last) * 2 - 1
+    tok = torch.randint(1, len(VOCAB), (batch, 6)); n = torch.full((batch,), 6)
+    lab = torch.zeros(batch, 5, dtype=torch.long)
+    def step():
+        with autocast(torch.device("cpu"), dtype):
+            out = imi_losses(m, x, x, tok, n, lab, lab, torch.randn(batch, 100), torch.zeros(batch, dtype=torch.long),
+                             MNIST_WEIGHTS)
+        opt.zero_grad(); (out["loss_d"] + out["loss_g"]).backward(); opt.step()
+    for _ in range(2): step()
+    t0, k = time.perf_counter(), 0
+    while time.perf_counter() - t0 < seconds: step(); k += 1
+    return k * batch / (time.perf_counter() - t0)
+
+def probe_precision(width: int, batch: int = 64, seconds: float = 2.0, use_cache: bool = True) -> dict:
+    "fp32 vs bf16-autocast training speed on this CPU at this width: {'fp32': s/s, 'bf16': s/s, 'choice': ...}."
+    from imi.core import cpu_model
+    key = f"{cpu_model()}|torch {torch.__version__}|width {width}|batch {batch}|threads {torch.get_num_threads()}"
+    path = Path(os.environ.get("IMI_CACHE", Path.home() / ".cache" / "imi")) / "precision.json"
+    cache = json.loads(path.read_text()) if use_cache and path.exists() else {}
+    if key in cache: return cache[key]
+    r = {"fp32": round(_probe_rate(width, batch, None, seconds), 1),
+         "bf16": round(_probe_rate(width, batch, torch.bfloat16, seconds), 1)}
+    r["choice"] = "bf16" if r["bf16"] > 1.1 * r["fp32"] else "fp32"
+    if use_cache:
+        cache[key] = r
+        try: path.parent.mkdir(parents=True, exist_ok=True); write_json(path, cache)
+        except OSError: pass   # a read-only home only costs a new probe next time
+    return r
+
 def resolve_precision(cfg: TrainConfig, device: torch.device) -> tuple[torch.dtype | None, bool]:
     "(autocast dtype or None, channels_last) for this config and device."
     if cfg.precision not in ("auto", "fp32", "bf16"): raise ValueError(f"precision must be auto, fp32 or bf16, got {cfg.precision!r}")
     if cfg.channels_last not in ("auto", "yes", "no"): raise ValueError(f"channels_last must be auto, yes or no, got {cfg.channels_last!r}")
     if cfg.precision == "auto":
-        # bf16 pays off on CUDA and on CPUs with bf16 instructions; on an AVX2-only CPU it is ~20x slower
-        fast_bf16 = device.type == "cuda" or (device.type == "cpu" and torch.ops.mkldnn._is_mkldnn_bf16_supported())
-        dtype = torch.bfloat16 if fast_bf16 else None
+        if device.type == "cuda": dtype = torch.bfloat16
+        elif device.type == "cpu":
+            dtype = torch.bfloat16 if probe_precision(cfg.width, cfg.batch_size)["choice"] == "bf16" else None
+        else: dtype = None
     else: dtype = None if cfg.precision == "fp32" else torch.bfloat16
     cl = cfg.channels_last == "yes" or (cfg.channels_last == "auto" and device.type == "cpu")
     return dtype, cl
@@ -171,11 +229,15 @@ def load_checkpoint(path) -> dict:
         raise CheckpointError(f"{path} was trained with another vocabulary ({len(ck['vocab'])} words, this code has {len(VOCAB)})")
     return ck
 
+def generating_state(ck: dict) -> dict:
+    "The weights a checkpoint generates with: its EMA weights where it has them (`ema` on), else the trained ones."
+    return {**ck["model"], **(ck.get("ema") or {})}
+
 def model_from_checkpoint(ck: dict | str | Path) -> IMI:
-    "Build the model a checkpoint describes and load its weights (eval mode)."
+    "Build the model a checkpoint describes and load its generating weights (eval mode)."
     ck = load_checkpoint(ck) if isinstance(ck, (str, Path)) else ck
     model = IMI(ModelConfig(**ck["model_config"]))
-    state = {k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()}
+    state = {k: v.float() if v.is_floating_point() else v for k, v in generating_state(ck).items()}
     try: missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as e:
         raise CheckpointError(f"checkpoint weights do not fit its model config: {str(e)[:300]}") from None
@@ -191,7 +253,7 @@ def _world() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
-LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask")
+LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask", "recon")
 
 def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim: bool = False) -> dict:
     "A rendered batch -> the keyword inputs of `imi_losses`, scaled for the generator's output, on `device`."
@@ -233,9 +295,33 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
 
 class _Step(nn.Module):
     "The training forward as a module, so DistributedDataParallel can wrap it."
-    def __init__(self, model: IMI, weights: LossWeights):
-        super().__init__(); self.model, self.weights = model, weights
-    def forward(self, *args, **kw): return imi_losses(self.model, *args, weights=self.weights, **kw)
+    def __init__(self, model: IMI, weights: LossWeights, detach_fake: bool = False):
+        super().__init__(); self.model, self.weights, self.detach_fake = model, weights, detach_fake
+    def forward(self, *args, **kw):
+        return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, **kw)
+
+class EMA:
+    "Exponential moving average of the generating weights (all but D), with the usual warm-up of the decay."
+    def __init__(self, model: IMI, decay: float):
+        self.decay = decay
+        self.names = [k for k, v in model.state_dict().items() if not k.startswith("dis.") and v.is_floating_point()]
+        sd = model.state_dict()
+        self.shadow = {k: sd[k].detach().clone() for k in self.names}
+    def update(self, model: IMI, step: int):
+        d = min(self.decay, (1 + step) / (10 + step))
+        sd = model.state_dict()
+        torch._foreach_lerp_([self.shadow[k] for k in self.names], [sd[k].detach() for k in self.names], 1 - d)
+    @contextlib.contextmanager
+    def swapped(self, model: IMI):
+        "Use the averaged weights inside the block, the trained ones again after it."
+        sd = model.state_dict()
+        saved = {k: sd[k].detach().clone() for k in self.names}
+        with torch.no_grad():
+            for k in self.names: sd[k].copy_(self.shadow[k])
+        try: yield model
+        finally:
+            with torch.no_grad():
+                for k in self.names: sd[k].copy_(saved[k])
 
 class Trainer:
     def __init__(self, cfg: TrainConfig, device: str | torch.device | None = None, splits=None, quiet: bool = False):
@@ -257,7 +343,9 @@ class Trainer:
         self.opts = {k: torch.optim.Adam(v, lr=cfg.lr, betas=betas) for k, v in groups.items()}
         self._side_params = {"dis": groups["dis"] + groups["enc"], "gen": groups["gen"] + groups["enc"]}
         self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
-        step_module = _Step(self.model, cfg.loss_weights())
+        self.weights = cfg.loss_weights()
+        self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
+        step_module = _Step(self.model, self.weights, cfg.detach_fake)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             step_module = DDP(step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None)
@@ -278,7 +366,7 @@ class Trainer:
         idx = self.sampler.indices(self.step)
         g = step_generator(cfg.seed, self.step)
         z = torch.randn(B, self.model.cfg.z_dim, generator=g)
-        kind = sample_kinds(B, cfg.kind_probs, g)
+        kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
         part = slice(self.rank * B // self.world, (self.rank + 1) * B // self.world)
         x = self._inputs(self.splits["train"].batch(idx[part]))
         self.model.train()
@@ -288,12 +376,14 @@ class Trainer:
         terms = torch.stack([out[k].detach().float() for k in names])   # loss_d and loss_g come first
         if self.world > 1:
             dist.all_reduce(terms); terms /= self.world                  # means over the global batch
-        side = choose_update(terms[0], terms[1])
+        cycle = cfg.update_cycle()
+        side = choose_update(terms[0], terms[1]) if cycle is None else ("dis" if self.step % sum(cycle) < cycle[0] else "gen")
         for o in self.opts.values(): o.zero_grad(set_to_none=True)
-        loss = out["loss_d" if side == "dis" else "loss_g"]
+        loss = out["loss_d"] if side == "dis" else g_objective(out, self.weights)
         if self.world > 1 or self.full_backward: loss.backward()   # DDP's reducer expects every gradient
         else: loss.backward(inputs=self._side_params[side])  # skip gradients of the side that does not step
         self.opts[side].step(); self.opts["enc"].step()
+        if self.ema is not None: self.ema.update(self.model, self.step)
         self.step += 1; self._dsteps += side == "dis"
         logged = dict(zip(names, terms.tolist()))
         for k, v in logged.items(): self._acc[k] = self._acc.get(k, 0.0) + v
@@ -308,16 +398,22 @@ class Trainer:
                  "elapsed_s": round(time.time() - t0, 1)}
         self.history.append(entry); self._acc, self._dsteps = {}, 0
 
+    def generating_weights(self):
+        "A context in which the model holds the weights that generate: the EMA ones when `ema` is on."
+        return self.ema.swapped(self.model) if self.ema is not None else contextlib.nullcontext(self.model)
+
     def validate(self, n: int | None = None) -> dict:
-        "Validation numbers of the current model (see `validate_model`)."
-        return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.valid_samples,
-                                                    self.device, self.amp_dtype, self.channels_last)}
+        "Validation numbers of the current model, with its generating weights (see `validate_model`)."
+        with self.generating_weights():
+            return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.valid_samples,
+                                                        self.device, self.amp_dtype, self.channels_last)}
 
     def checkpoint(self, path: Path | None = None) -> Path | None:
         if not is_main(): return None
         path = path or self.run_dir() / "checkpoint.pt"
-        return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history,
-                               {"validations": self.validations, "elapsed_s": self.elapsed}, code_sha=self.code_sha)
+        extra = {"validations": self.validations, "elapsed_s": self.elapsed}
+        if self.ema is not None: extra["ema"] = self.ema.shadow
+        return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history, extra, code_sha=self.code_sha)
 
     def resume(self, path: Path | None = None) -> bool:
         "Load the run's checkpoint if there is one; check it was made by the same config."
@@ -330,6 +426,7 @@ class Trainer:
         if diff: raise CheckpointError(f"{path} was written by a different config: {diff} (checkpoint vs now)")
         self.model.load_state_dict(ck["model"])
         for k, o in self.opts.items(): o.load_state_dict(ck["optimizers"][k])
+        if self.ema is not None: self.ema.shadow = {k: v.to(self.device) for k, v in ck["ema"].items()}
         self.step, self.history = ck["step"], list(ck["history"])
         self.validations = list(ck.get("validations", [])); self.elapsed = ck.get("elapsed_s", 0.0)
         return True
@@ -408,10 +505,10 @@ if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())
 
 # %% ../nbs/05_train.ipynb #ac7183c3
 def export_inference_checkpoint(src, dst, extra: dict | None = None) -> Path:
-    "Write an fp16 checkpoint without the discriminator and optimisers (loads with `model_from_checkpoint`)."
+    "Write an fp16 checkpoint of the generating weights, without D and optimisers (loads with `model_from_checkpoint`)."
     ck = load_checkpoint(src) if isinstance(src, (str, Path)) else src
-    small = {k: (v.half() if v.is_floating_point() else v) for k, v in ck["model"].items() if not k.startswith("dis.")}
-    out = {**{k: v for k, v in ck.items() if k not in ("model", "optimizers")}, "model": small, "optimizers": {},
+    small = {k: (v.half() if v.is_floating_point() else v) for k, v in generating_state(ck).items() if not k.startswith("dis.")}
+    out = {**{k: v for k, v in ck.items() if k not in ("model", "optimizers", "ema")}, "model": small, "optimizers": {},
            "inference_only": True, **(extra or {})}
     return atomic_write(dst, lambda t: torch.save(out, t))
 
