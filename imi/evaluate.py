@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 from .mnist import (ACTIONS, TYPES, N_TYPES, EMPTY, Label, Instruction, apply_instruction, encode, render_batch,
                        scale_pixels, unscale_pixels, load_mnist, make_splits, POSITIONS, DIRECTIONS, PLACEMENTS)
-from .metrics import ssim_torch, slot_accuracy, load_parser, CanvasParser
+from .metrics import ssim_torch, slot_accuracy, load_parser, audit_line, CanvasParser
 
 # %% auto #0
 __all__ = ['FIG6', 'generate_batch', 'score', 'executor_images', 'class_prototypes', 'results_table', 'triplets_with_instruction',
@@ -50,9 +50,10 @@ def class_prototypes(pools) -> torch.Tensor:
     return torch.stack([torch.as_tensor(pools.train_images[np.flatnonzero(pools.train_labels == c)[0]]) for c in range(10)])
 
 def results_table(scores: dict[str, dict], actions: np.ndarray) -> pd.DataFrame:
-    "Rows per (method, action) and overall: exact-label and per-slot accuracy, SSIM mean/median, L1."
+    "Rows per (method, action), overall ('all', over triplets) and 'macro' (the mean of the five action rows)."
     rows = []
     for name, s in scores.items():
+        per = []
         for a in [*ACTIONS, "all"]:
             m = actions == ACTIONS.index(a) if a != "all" else np.ones(len(actions), bool)
             c = s["correct"][m]
@@ -60,6 +61,9 @@ def results_table(scores: dict[str, dict], actions: np.ndarray) -> pd.DataFrame:
                          **{f"acc_{k}": c[:, i].mean() for i, k in enumerate(("digit", "x", "y", "w", "h"))},
                          "ssim_mean": s["ssim"][m].mean(), "ssim_median": float(np.median(s["ssim"][m])),
                          "l1": s["l1"][m].mean()})
+            if a != "all": per.append(rows[-1])
+        macro = {k: float(np.mean([r[k] for r in per])) for k in per[0] if k not in ("method", "action", "n")}
+        rows.append({"method": name, "action": "macro", "n": int(len(actions)), **macro})
     return pd.DataFrame(rows)
 
 # %% ../nbs/06b_evaluate.ipynb #ea8af84f

@@ -162,6 +162,8 @@ def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0, artefacts
 def audit_line(audit: dict) -> str:
     "The parser's audit in one line, to print beside every number it produces."
     f = lambda a: ", ".join(f"{k} {a[k]:.3f}" for k in ("exact", "digit", "x", "y", "w", "h"))
+    if "clean" not in audit:   # a parser saved before the artefact audit existed
+        return f"parser audit on {audit.get('canvases', '?')} held-out clean ground-truth canvases only: {f(audit)}"
     return (f"parser audit on {audit['canvases']:,} held-out ground-truth test canvases: clean {f(audit['clean'])}; "
             f"with generator artefacts (p={audit['artefact_p']}) {f(audit['artefacts'])}; "
             f"empty canvases with artefacts read as empty {audit['empty_read_empty']:.3f}")
