@@ -29,7 +29,9 @@ def feature_matching(real: list[torch.Tensor], fake: list[torch.Tensor]) -> torc
 # %% ../nbs/03_losses.ipynb #a0fe1e6b
 def label_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
     "Eq 28: the sum over slots of softmax cross-entropy; `labels` is [B, 5] (digit, x, y, w, h)."
-    if not logits: return labels.new_zeros((), dtype=torch.float32)
+    if not logits or labels is None:     # no heads (avatars) or no labels
+        ref = labels if labels is not None else next(iter(logits.values()), None)
+        return torch.zeros((), device=ref.device if ref is not None else None)
     return sum(F.cross_entropy(logits[k].float(), labels[:, SLOTS.index(k)]) for k in logits)
 
 # %% ../nbs/03_losses.ipynb #040a467b
@@ -109,7 +111,7 @@ def imi_losses(model, source, target, tokens, lengths, source_label, target_labe
     c_s, c_t, c_i = model.fuse(phi_s, zero), model.fuse(phi_t, zero), model.fuse(phi_s, phi_i)
     c_r, c_w = triplet_conditions(c_s, c_t, c_i, kind)
     x = select_kind(kind, source, target, target)
-    lab = select_kind(kind, source_label, target_label, target_label)
+    lab = select_kind(kind, source_label, target_label, target_label) if source_label is not None else None
     # the image the right condition was encoded from, and its instruction vector (SIM reads them)
     cond_img = select_kind(kind, source, target, source)
     fake, mask = model.generate(select_kind(kind, phi_s, phi_t, phi_s), select_kind(kind, zero, zero, phi_i),

@@ -395,12 +395,17 @@ class DigitEditDataset(torch.utils.data.Dataset):
         lab = lambda box: torch.cat([torch.where(box[:, 2] > 0, digit, NULL_DIGIT)[:, None], box], 1)
         return {"source": both[:n, None], "target": both[n:, None], "tokens": self._tok[typ, digit],
                 "length": self._len[typ, digit], "source_label": lab(src), "target_label": lab(tgt),
-                "action": self._act[typ], "direction": self._dir[typ], "id": ids}
+                "action": self._act[typ], "direction": self._dir[typ], "id": ids, "group": self._act[typ]}
 
     @property
     def actions(self) -> torch.Tensor:
         "The action (index into ACTIONS) of every triplet of this split, without rendering anything."
         return self._act[self.ids % N_TYPES]
+
+    @property
+    def groups(self) -> torch.Tensor:
+        "The group of every triplet for per-group scores (the task interface of `imi.task`): its action."
+        return self.actions
 
     def __getitems__(self, idx): return self.batch(idx)
     def __getitem__(self, i):

@@ -18,6 +18,7 @@ from .mnist import (VOCAB, ACTIONS, load_mnist, make_splits, scale_pixels, unsca
 from .model import IMI, ModelConfig
 from .losses import imi_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS, choose_update, g_objective
 from .sim import equality_mask
+from .task import Task, make_task
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'LOGGED', 'TrainConfig', 'step_generator', 'EpochSampler', 'SyncBN', 'convert_sync_bn',
@@ -30,6 +31,7 @@ __all__ = ['CKPT_FORMAT', 'LOGGED', 'TrainConfig', 'step_generator', 'EpochSampl
 class TrainConfig:
     "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
     profile: str = "ci"
+    task: str = "mnist"             # the domain (imi.task): mnist or avatar
     seed: int = 0
     width: int = 64                 # the paper's width (512x4x4 at the bottom)
     output: str = "linear"          # MNIST: linear output, pixels x/128 - 1
@@ -58,6 +60,8 @@ class TrainConfig:
     ckpt_every: int = 0             # steps between checkpoints (0: 20 per run)
     log_every: int = 0              # steps between history entries (0: 200 per run)
     run_dir: str | None = None      # default: runs/<profile> in the checkout
+    avatar_triplets: tuple = (4296, 230, 230)   # avatar task: train / valid / test triplets (the paper's counts)
+    avatar_pool: int = 20_000       # avatar task: unlabelled avatars rendered (the paper: 161,065)
 
     # keys whose change does not make a checkpoint incompatible with a resumed run
     RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples")
@@ -66,8 +70,13 @@ class TrainConfig:
     def from_params(cls, params: dict) -> "TrainConfig":
         names = {f.name for f in fields(cls)}
         cfg = cls(**{k: v for k, v in params.items() if k in names})
-        cfg.kind_probs = tuple(cfg.kind_probs)
+        cfg.kind_probs, cfg.avatar_triplets = tuple(cfg.kind_probs), tuple(cfg.avatar_triplets)
         return cfg
+
+    def make_task(self, with_data: bool = True, progress: bool = True) -> Task:
+        "The task this config trains on, with its data."
+        return make_task(self.task, seed=self.seed, train_per_class=self.train_per_class, triplets=self.avatar_triplets,
+                         pool=self.avatar_pool, with_data=with_data, progress=progress)
 
     def __post_init__(self):
         if self.kind_per not in ("batch", "sample"): raise ValueError(f"kind_per must be batch or sample, got {self.kind_per!r}")
@@ -84,9 +93,11 @@ class TrainConfig:
             raise ValueError(f"update must be 'eq23' or 'D:G' with non-negative integers, e.g. '1:1', got {self.update!r}") from None
         return d, g
 
-    def model_config(self) -> ModelConfig:
-        return ModelConfig(width=self.width, output=self.output, sim=self.sim, normalize=self.normalize,
-                           spectral_norm=self.spectral_norm, aux=dict(SLOT_CLASSES) if self.aux else {})
+    def model_config(self, task: Task | None = None) -> ModelConfig:
+        "The model of this config for `task` (its channels, vocabulary and label heads; default: the digit task)."
+        channels, vocab, aux = (task.channels, len(task.vocab), task.aux) if task else (1, len(VOCAB), SLOT_CLASSES)
+        return ModelConfig(width=self.width, output=self.output, sim=self.sim, normalize=self.normalize, channels=channels,
+                           vocab_size=vocab, spectral_norm=self.spectral_norm, aux=dict(aux) if self.aux else {})
 
     def loss_weights(self) -> LossWeights:
         if self.weights not in ("mnist", "avatar"): raise ValueError(f"weights must be mnist or avatar, got {self.weights!r}")
@@ -213,11 +224,13 @@ CKPT_FORMAT = "imi-checkpoint-1"
 class CheckpointError(ValueError): pass
 
 def save_checkpoint(path, model: IMI, opts: dict | None, step: int, cfg: TrainConfig, history: list,
-                    extra: dict | None = None, code_sha: str | None = None) -> Path:
+                    extra: dict | None = None, code_sha: str | None = None, task: Task | None = None) -> Path:
     "Atomically write a training checkpoint; `code_sha` is the commit of the code that trained (default: now)."
     state = {"format": CKPT_FORMAT, "model": model.state_dict(), "model_config": model.cfg.to_dict(),
              "optimizers": {k: o.state_dict() for k, o in (opts or {}).items()}, "step": step,
-             "train_config": {k: v for k, v in asdict(cfg).items()}, "vocab": list(VOCAB), "profile": cfg.profile,
+             "train_config": {k: v for k, v in asdict(cfg).items()}, "profile": cfg.profile,
+             "task": task.name if task else "mnist", "vocab": list(task.vocab if task else VOCAB),
+             "groups": list(task.groups if task else ACTIONS),
              "git_sha": code_sha or git_sha(), "saved": datetime.now(timezone.utc).isoformat(), "history": history,
              **(extra or {})}
     return atomic_write(path, lambda t: torch.save(state, t))
@@ -231,7 +244,7 @@ def load_checkpoint(path) -> dict:
         raise CheckpointError(f"{path} is not a readable imi checkpoint ({type(e).__name__}: {str(e)[:200]})") from None
     if not isinstance(ck, dict) or ck.get("format") != CKPT_FORMAT:
         raise CheckpointError(f"{path} is not an imi checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}, expected {CKPT_FORMAT})")
-    if list(ck["vocab"]) != list(VOCAB):
+    if ck.get("task", "mnist") == "mnist" and list(ck["vocab"]) != list(VOCAB):
         raise CheckpointError(f"{path} was trained with another vocabulary ({len(ck['vocab'])} words, this code has {len(VOCAB)})")
     return ck
 
@@ -266,15 +279,16 @@ def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim:
     mf = torch.channels_last if channels_last else torch.contiguous_format
     x = {"source": scale_pixels(b["source"], output).to(device).contiguous(memory_format=mf),
          "target": scale_pixels(b["target"], output).to(device).contiguous(memory_format=mf),
-         "tokens": b["tokens"].to(device), "lengths": b["length"], "source_label": b["source_label"].to(device),
-         "target_label": b["target_label"].to(device)}
+         "tokens": b["tokens"].to(device), "lengths": b["length"],
+         "source_label": b["source_label"].to(device) if "source_label" in b else None,     # tasks without labels
+         "target_label": b["target_label"].to(device) if "target_label" in b else None}
     if sim: x["mask_target"] = equality_mask(b["source"], b["target"]).to(device)
     return x
 
 @torch.no_grad()
 def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu", amp_dtype=None,
-                   channels_last: bool = False) -> dict:
-    "Mean FM loss (instruction condition) and per-action L1 to target / source on a fixed seeded validation subset."
+                   channels_last: bool = False, groups=ACTIONS) -> dict:
+    "Mean FM loss (instruction condition) and per-group (MNIST: action) L1 to target / source on a fixed seeded validation subset."
     device = torch.device(device)
     n = min(n, len(valid_ds))
     idx = torch.randperm(len(valid_ds), generator=torch.Generator().manual_seed(cfg.seed))[:n]
@@ -291,10 +305,10 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
         fm.append(float(out["fmatch"]) * len(chunk))
         l1t.append((gen - b["target"].float()).abs().mean((1, 2, 3)) / 255)
         l1s.append((gen - b["source"].float()).abs().mean((1, 2, 3)) / 255)
-        acts.append(b["action"])
+        acts.append(b["group"])
     l1t, l1s, acts = torch.cat(l1t), torch.cat(l1s), torch.cat(acts)
     res = {"fmatch": sum(fm) / n, "l1_target": float(l1t.mean()), "l1_source": float(l1s.mean())}
-    for i, a in enumerate(ACTIONS):
+    for i, a in enumerate(groups):
         m = acts == i
         if m.any(): res[f"l1_target_{a}"], res[f"l1_source_{a}"] = float(l1t[m].mean()), float(l1s[m].mean())
     return res
@@ -330,7 +344,8 @@ class EMA:
                 for k in self.names: sd[k].copy_(saved[k])
 
 class Trainer:
-    def __init__(self, cfg: TrainConfig, device: str | torch.device | None = None, splits=None, quiet: bool = False):
+    def __init__(self, cfg: TrainConfig, device: str | torch.device | None = None, splits=None, quiet: bool = False,
+                 task: Task | None = None):
         self.cfg, self.quiet = cfg, quiet
         self.rank, self.world = _world()
         if cfg.batch_size % self.world:
@@ -338,8 +353,9 @@ class Trainer:
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         if cfg.threads: torch.set_num_threads(cfg.threads)
         torch.manual_seed(cfg.seed)
-        self.splits = splits or make_splits(load_mnist(seed=cfg.seed, train_per_class=cfg.train_per_class), seed=cfg.seed)
-        self.model = IMI(cfg.model_config())
+        self.task = task or cfg.make_task(with_data=splits is None, progress=not quiet)
+        self.splits = splits or self.task.splits
+        self.model = IMI(cfg.model_config(self.task))
         if self.world > 1: convert_sync_bn(self.model)
         self.model.to(self.device)
         self.amp_dtype, self.channels_last = resolve_precision(cfg, self.device)
@@ -412,23 +428,25 @@ class Trainer:
         "Validation numbers of the current model, with its generating weights (see `validate_model`)."
         with self.generating_weights():
             return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.valid_samples,
-                                                        self.device, self.amp_dtype, self.channels_last)}
+                                                        self.device, self.amp_dtype, self.channels_last, self.task.groups)}
 
     def checkpoint(self, path: Path | None = None) -> Path | None:
         if not is_main(): return None
         path = path or self.run_dir() / "checkpoint.pt"
         extra = {"validations": self.validations, "elapsed_s": self.elapsed}
         if self.ema is not None: extra["ema"] = self.ema.shadow
-        return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history, extra, code_sha=self.code_sha)
+        return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history, extra, code_sha=self.code_sha,
+                               task=self.task)
 
     def resume(self, path: Path | None = None) -> bool:
         "Load the run's checkpoint if there is one; check it was made by the same config."
         path = Path(path or self.run_dir() / "checkpoint.pt")
         if not path.exists(): return False
         ck = load_checkpoint(path)
-        old = ck["train_config"]; new = asdict(self.cfg)
-        diff = {k: (old.get(k), new[k]) for k in new if k not in TrainConfig.RESUMABLE and
-                (tuple(old.get(k)) if isinstance(old.get(k), list) else old.get(k)) != new[k]}
+        new, default = asdict(self.cfg), asdict(TrainConfig())
+        old = {**default, **ck["train_config"]}     # keys added since the checkpoint was written: their defaults
+        norm = lambda v: tuple(v) if isinstance(v, list) else v
+        diff = {k: (old[k], new[k]) for k in new if k not in TrainConfig.RESUMABLE and norm(old[k]) != norm(new[k])}
         if diff: raise CheckpointError(f"{path} was written by a different config: {diff} (checkpoint vs now)")
         self.model.load_state_dict(ck["model"])
         for k, o in self.opts.items(): o.load_state_dict(ck["optimizers"][k])
@@ -527,7 +545,8 @@ def ship_checkpoint(src, dst, command: str, notes: str = "") -> tuple[Path, Path
     tc, v = ck["train_config"], (ck.get("validations") or [{}])[-1]
     dev = summary.get("device", {})
     lines = [f"# Model card: {dst.name}", "",
-             f"IMI model for the digit-manipulation task (paper section 2-6), {tc['profile']} profile.", "",
+             f"IMI model for the {'digit-manipulation' if ck.get('task', 'mnist') == 'mnist' else ck['task']} task, "
+             f"{tc['profile']} profile.", "",
              "| | |", "|---|---|",
              f"| command | `{command}` |", f"| profile | {tc['profile']} |",
              f"| training code | git {ck['git_sha']} |",
@@ -539,9 +558,9 @@ def ship_checkpoint(src, dst, command: str, notes: str = "") -> tuple[Path, Path
              f"| file | fp16 weights of the encoders and generator (no discriminator, no optimiser state) |", "",
              "## Final validation (fixed seeded subset of the validation split)", "",
              f"Mean feature-matching loss (instruction condition): {v.get('fmatch', float('nan')):.4f}", "",
-             "| action | mean abs error to target | to source |", "|---|---|---|"]
-    from imi.mnist import ACTIONS as _A
-    lines += [f"| {a} | {v[f'l1_target_{a}']:.4f} | {v[f'l1_source_{a}']:.4f} |" for a in _A if f"l1_target_{a}" in v]
+             f"| {'action' if ck.get('task', 'mnist') == 'mnist' else 'changed attribute'} | mean abs error to target | to source |",
+             "|---|---|---|"]
+    lines += [f"| {a} | {v[f'l1_target_{a}']:.4f} | {v[f'l1_source_{a}']:.4f} |" for a in ck.get("groups", ACTIONS) if f"l1_target_{a}" in v]
     lines += [f"| all | {v.get('l1_target', float('nan')):.4f} | {v.get('l1_source', float('nan')):.4f} |", "",
               "Errors are mean |generated - image| / 255 over 64x64 canvases.", "", "## Config", "", "```",
               yaml.safe_dump(tc, sort_keys=False).strip(), "```", ""]
