@@ -10,7 +10,8 @@ import torch
 from .core import device_info
 
 # %% auto #0
-__all__ = ['TRAIN_MODES', 'BENCHES', 'time_rate', 'bench_dataset', 'bench_train', 'bench_edit', 'bench_ssim', 'main']
+__all__ = ['TRAIN_MODES', 'BENCHES', 'time_rate', 'bench_dataset', 'bench_train', 'bench_edit', 'bench_ssim', 'bench_avatars',
+           'main']
 
 # %% ../nbs/bench.ipynb #6955bf48
 def time_rate(fn, items_per_call: int, seconds: float = 3.0, warmup: int = 2) -> float:
@@ -87,8 +88,20 @@ def bench_ssim(batch: int = 10_000, seconds: float = 0.0, threads: int = 0, seed
     return {"what": "ssim", "canvases": batch, "threads": torch.get_num_threads(), "skimage_s": round(t_sk, 3),
             "torch_s": round(t_torch, 3), "speedup": round(t_sk / t_torch, 1), "max_abs_diff": float(np.abs(fast - ref).max())}
 
+# %% ../nbs/bench.ipynb #b699e07a
+def bench_avatars(batch: int = 300, seconds: float = 0.0, threads: int = 1, seed: int = 0) -> dict:
+    "Avatars rendered per second in one process (SVG built by python-avatars, rasterised by resvg at 64 x 64)."
+    from imi.avatar import random_avatar, render_avatar
+    rng = np.random.default_rng(seed)
+    avs = [random_avatar(rng) for _ in range(batch)]
+    render_avatar(avs[0])   # warm-up
+    t0 = time.perf_counter()
+    for a in avs: render_avatar(a)
+    dt = time.perf_counter() - t0
+    return {"what": "avatars", "avatars": batch, "processes": 1, "avatars_per_s": round(batch / dt, 1)}
+
 # %% ../nbs/bench.ipynb #321953e8
-BENCHES = {"dataset": bench_dataset, "train": bench_train, "edit": bench_edit, "ssim": bench_ssim}
+BENCHES = {"dataset": bench_dataset, "train": bench_train, "edit": bench_edit, "ssim": bench_ssim, "avatars": bench_avatars}
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m imi.bench", description="imi speed benchmarks")
@@ -98,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, help="torch threads (dataset: 1, train: all)")
     ap.add_argument("--width", type=int, default=32, help="train: model width")
     a = ap.parse_args(argv)
-    kw = {"batch": a.batch or {"dataset": 256, "train": 64, "edit": 100, "ssim": 10_000}[a.what], "seconds": a.seconds,
-          "threads": a.threads if a.threads is not None else (1 if a.what == "dataset" else 0)}
+    kw = {"batch": a.batch or {"dataset": 256, "train": 64, "edit": 100, "ssim": 10_000, "avatars": 300}[a.what],
+          "seconds": a.seconds, "threads": a.threads if a.threads is not None else (1 if a.what in ("dataset", "avatars") else 0)}
     if a.what == "train": kw["width"] = a.width
     r = BENCHES[a.what](**kw)
     d = device_info()

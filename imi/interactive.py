@@ -12,7 +12,7 @@ import torch
 from PIL import Image, ImageDraw
 from .core import repo_root
 from .mnist import (EMPTY, Label, check_label, encode, parse_instruction, render_canvas, load_mnist, make_splits,
-                       PLACEMENTS, IMG_SIZE, to_uint8, resize_matrix)
+                       PLACEMENTS, IMG_SIZE, to_uint8, resize_matrix, scale_pixels)
 from .train import load_checkpoint, model_from_checkpoint, CheckpointError
 from .evaluate import generate_batch
 
@@ -59,27 +59,46 @@ def default_checkpoint() -> Path:
 
 @dataclass
 class Step:
-    instruction: str | None    # None for the starting canvas
-    image: torch.Tensor        # uint8 [1, 64, 64]
+    instruction: str | None    # None for the starting image
+    image: torch.Tensor        # uint8 [C, 64, 64]
     mask: torch.Tensor | None = None
+    unknown: tuple = ()        # words of the instruction the model's vocabulary does not know
+
+def _pil(img: torch.Tensor) -> Image.Image:
+    "uint8 [C, H, W] (C = 1 or 3) -> a PIL image."
+    return Image.fromarray(img[0].numpy()) if img.shape[0] == 1 else Image.fromarray(img.permute(1, 2, 0).numpy())
 
 class Editor:
-    "Turn-by-turn editing of a canvas with a trained IMI model."
-    def __init__(self, checkpoint=None, start="blank", seed: int = 0, model=None):
-        self.model = model if model is not None else model_from_checkpoint(load_checkpoint(checkpoint or default_checkpoint()))
-        if self.model.cfg.channels != 1: raise ValueError("Editor works with digit (1-channel) models")
+    "Turn-by-turn editing of an image with a trained IMI model (digits or avatars)."
+    def __init__(self, checkpoint=None, start=None, seed: int = 0, model=None, task=None):
+        from imi.task import make_task
+        ck = None
+        if model is None:
+            ck = load_checkpoint(checkpoint or default_checkpoint()); model = model_from_checkpoint(ck)
+        self.model = model
+        self.task = task or make_task(ck.get("task", "mnist") if ck else "mnist", vocab=ck["vocab"] if ck else None,
+                                      with_data=False)
+        if self.task.channels != self.model.cfg.channels:
+            raise ValueError(f"the {self.task.name} task has {self.task.channels} channel(s), the model {self.model.cfg.channels}")
         self.seed = seed
-        self.reset(start)
+        self.reset(start if start is not None else ("blank" if self.task.name == "mnist" else "random"))
 
     def _start_image(self, start) -> torch.Tensor:
-        if isinstance(start, str) and start == "blank": return torch.zeros(1, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
-        if isinstance(start, str) and start == "test":
-            pools = load_mnist(seed=self.seed)
+        mnist = self.task.name == "mnist"
+        if isinstance(start, str) and start in ("blank", "test", "random"):
             rng = np.random.default_rng(self.seed)
-            i = int(rng.integers(len(pools.test_images)))
-            label = Label(int(pools.test_labels[i]), *PLACEMENTS[rng.integers(len(PLACEMENTS))])
-            return torch.from_numpy(render_canvas(pools.test_images[i], label, IMG_SIZE))[None]
-        return to_canvas(start)
+            if mnist and start == "blank": return torch.zeros(1, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
+            if mnist and start == "test":
+                pools = load_mnist(seed=self.seed)
+                i = int(rng.integers(len(pools.test_images)))
+                label = Label(int(pools.test_labels[i]), *PLACEMENTS[rng.integers(len(PLACEMENTS))])
+                return torch.from_numpy(render_canvas(pools.test_images[i], label, IMG_SIZE))[None]
+            if not mnist and start == "random":
+                from imi.avatar import random_avatar, render_avatar
+                return self.task.to_image(render_avatar(random_avatar(rng)))
+            raise ValueError(f"start {start!r} is not available for the {self.task.name} task: use "
+                             f"{'blank or test' if mnist else 'random'}, or an image")
+        return self.task.to_image(start)
 
     def reset(self, start=None) -> torch.Tensor:
         "Start over from `start` ('blank', 'test', or an image); None: the current chain's start."
@@ -92,16 +111,16 @@ class Editor:
 
     def edit(self, instruction: str) -> torch.Tensor:
         "Apply one instruction to the current image; returns the new image."
-        parse_instruction(instruction)                      # vocabulary and template, with a helpful message
-        tok, n = encode(instruction)
+        unknown = self.task.check(instruction)             # raises with a helpful message if it cannot be used
+        tok, n = self.task.encode([instruction])
         k = len(self.history)
         out = generate_batch(self.model, self.current[None], tok, n, seed=self.seed * 100_003 + k)[0]
         mask = None
         if self.model.cfg.sim:
             with torch.no_grad():
-                x = self.current[None].float() / 128 - 1
+                x = scale_pixels(self.current[None], self.model.cfg.output)
                 mask = self.model.mask_gen(self.model.img_enc(x), self.model.txt_enc(tok, n))[0, :1]
-        self.history.append(Step(" ".join(instruction.lower().split()), out, mask))
+        self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown)))
         return out
 
     def undo(self) -> torch.Tensor:
@@ -116,7 +135,7 @@ class Editor:
         canvas = Image.new("RGB", (W, cell + text_h + 2 * pad), "white")
         draw = ImageDraw.Draw(canvas)
         for i, s in enumerate(self.history):
-            im = Image.fromarray(s.image[0].numpy()).resize((cell, cell), Image.NEAREST)
+            im = _pil(s.image).resize((cell, cell), Image.NEAREST)
             x = pad + i * (cell + pad)
             canvas.paste(im.convert("RGB"), (x, pad))
             words = (s.instruction or "start").split()
@@ -129,7 +148,7 @@ class Editor:
         from imi.core import atomic_write
         path = Path(path); out = [atomic_write(path, lambda t: self.strip(scale).save(t, format="PNG"))]
         if gif:
-            frames = [Image.fromarray(s.image[0].numpy()).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]
+            frames = [_pil(s.image).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]
             out.append(atomic_write(path.with_suffix(".gif"), lambda t: frames[0].save(
                 t, format="GIF", save_all=True, append_images=frames[1:], duration=900, loop=0)))
         return out
@@ -137,7 +156,7 @@ class Editor:
 # %% ../nbs/10_interactive.ipynb #289403f0
 def _png(img: torch.Tensor, scale: int = 4) -> bytes:
     buf = io.BytesIO()
-    Image.fromarray(img[0].numpy()).resize((IMG_SIZE * scale,) * 2, Image.NEAREST).save(buf, format="PNG")
+    _pil(img).resize((IMG_SIZE * scale,) * 2, Image.NEAREST).save(buf, format="PNG")
     return buf.getvalue()
 
 class EditorWidget:
@@ -145,7 +164,8 @@ class EditorWidget:
     def __init__(self, editor: Editor):
         import ipywidgets as W
         self.editor, self.W = editor, W
-        self.text = W.Text(placeholder="e.g. put three on the middle  (Enter to apply)", continuous_update=False,
+        example = "put three on the middle" if editor.task.name == "mnist" else "put a black beard on him"
+        self.text = W.Text(placeholder=f"e.g. {example}  (Enter to apply)", continuous_update=False,
                            layout=W.Layout(width="420px"))
         self.undo_button, self.reset_button = W.Button(description="undo"), W.Button(description="reset")
         self.message = W.HTML()
@@ -169,7 +189,9 @@ class EditorWidget:
         except ValueError as e:
             self.message.value = f"<span style='color:#b00'>{e}</span>"
             return False
-        self.message.value = f"applied: <i>{text.strip()}</i>"
+        unk = self.editor.history[-1].unknown
+        self.message.value = f"applied: <i>{text.strip()}</i>" + (
+            f" <span style='color:#a60'>(not in the vocabulary, read as &lt;unk&gt;: {', '.join(unk)})</span>" if unk else "")
         self.text.value = ""
         self.refresh()
         return True
@@ -194,16 +216,18 @@ class EditorWidget:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="imi-edit", description="Apply instructions one after another to a canvas.")
     ap.add_argument("instructions", nargs="+", help='e.g. "put three on the middle"')
-    ap.add_argument("--start", default="blank", help="blank, test (a random test canvas) or an image file")
+    ap.add_argument("--start", help="blank or test (digits; default blank), random (avatars; the default), or an image file")
     ap.add_argument("--checkpoint", help=f"model checkpoint (default {DEFAULT_CHECKPOINT})")
     ap.add_argument("-o", "--output", default="chain.png", help="PNG strip to write (a GIF is written beside it)")
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args(argv)
     try:
-        for text in a.instructions: parse_instruction(text)      # fail before any work
         ed = Editor(a.checkpoint, start=a.start, seed=a.seed)
+        for text in a.instructions: ed.task.check(text)          # fail before any work
         for i, text in enumerate(a.instructions, 1):
-            ed.edit(text); print(f"step {i}: {text}")
+            ed.edit(text)
+            unk = ed.history[-1].unknown
+            print(f"step {i}: {text}" + (f"  (unknown words read as <unk>: {', '.join(unk)})" if unk else ""))
         for p in ed.save_strip(a.output): print(f"wrote {p}")
     except (ValueError, FileNotFoundError, CheckpointError) as e:
         print(f"imi-edit: {e}", file=sys.stderr); return 2

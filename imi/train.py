@@ -62,6 +62,7 @@ class TrainConfig:
     run_dir: str | None = None      # default: runs/<profile> in the checkout
     avatar_triplets: tuple = (4296, 230, 230)   # avatar task: train / valid / test triplets (the paper's counts)
     avatar_pool: int = 20_000       # avatar task: unlabelled avatars rendered (the paper: 161,065)
+    avatar_reader_test: int = 2_000 # avatar task: held-out avatars of the reader's audit (rendered with the rest)
 
     # keys whose change does not make a checkpoint incompatible with a resumed run
     RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples")
@@ -76,7 +77,7 @@ class TrainConfig:
     def make_task(self, with_data: bool = True, progress: bool = True) -> Task:
         "The task this config trains on, with its data."
         return make_task(self.task, seed=self.seed, train_per_class=self.train_per_class, triplets=self.avatar_triplets,
-                         pool=self.avatar_pool, with_data=with_data, progress=progress)
+                         pool=self.avatar_pool, reader_test=self.avatar_reader_test, with_data=with_data, progress=progress)
 
     def __post_init__(self):
         if self.kind_per not in ("batch", "sample"): raise ValueError(f"kind_per must be batch or sample, got {self.kind_per!r}")
