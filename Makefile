@@ -7,7 +7,7 @@ PROFILE ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.imi-installed
 
-.PHONY: install test test-ui reproduce bench-dataset export clean-nbs
+.PHONY: install install-docs test test-ui test-docs reproduce figures docs lab bench-dataset export clean-nbs
 
 # Create .venv when missing; install torch first (a CPU wheel here; TORCH= picks another spec), then imi[dev].
 $(STAMP): settings.ini setup.py
@@ -27,11 +27,36 @@ test: install
 test-ui: install
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 		|| echo "could not install chromium: the browser test will skip"
-	$(BIN)/python -m pip install -q jupyterlab playwright
-	$(BIN)/python -m pytest -q tests_ui
+	$(BIN)/python -m pip install -q playwright
+	$(BIN)/python -m pytest -q tests_ui/test_browser.py
 
 reproduce: install
 	$(BIN)/python -m imi.pipeline --profile $(PROFILE) $(ARGS)
+
+# The quick path: every figure and table from the shipped checkpoints (data/checkpoints/), no training.
+figures: install
+	$(BIN)/python -m imi.pipeline --profile $(PROFILE) --set use_shipped=true $(ARGS)
+
+# The static site (site/index.html) from the executed notebooks of the latest run of PROFILE (default cpu).
+DOCS_STAMP := $(VENV)/.imi-docs-installed
+$(DOCS_STAMP): $(STAMP) settings.ini
+	$(BIN)/python -m pip install -q -e ".[dev,docs]"
+	@touch $@
+install-docs: $(DOCS_STAMP)
+
+docs: install-docs
+	$(BIN)/python -m imi.docs --profile $(PROFILE)
+
+# The site in a real browser: headless Chromium (Debian's package) driven by Playwright; screenshots in site_screens/.
+test-docs: docs
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| echo "could not install chromium: the browser test will skip"
+	$(BIN)/python -m pip install -q playwright
+	$(BIN)/python -m pytest -q tests_ui/test_docs.py
+
+# JupyterLab on the project's environment, in nbs/.
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=nbs
 
 bench-dataset: install
 	$(BIN)/python -m imi.bench dataset

@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text', 'write_json',
-           'save_figure']
+           'set_style', 'save_figure']
 
 # %% ../nbs/core.ipynb #a0d74ae6
 def set_seed(seed: int) -> None:
@@ -76,6 +76,13 @@ def write_text(path: str | Path, text: str) -> Path:
 def write_json(path: str | Path, obj) -> Path:
     "Atomically write JSON (indented, keys in insertion order)."
     return write_text(path, json.dumps(obj, indent=2, default=str) + "\n")
+
+def set_style() -> None:
+    "The companion's one figure style (seaborn paper context, ticks, a colour-blind-safe palette, grey images); each notebook calls it once."
+    import seaborn as sns
+    sns.set_theme(context="paper", style="ticks", palette="colorblind", font_scale=1.0,
+                  rc={"figure.dpi": 90, "axes.titlesize": 9, "axes.labelsize": 8, "xtick.labelsize": 7, "ytick.labelsize": 7,
+                      "legend.fontsize": 7, "image.cmap": "gray", "axes.grid": False})
 
 def save_figure(fig, fig_dir: str | Path, name: str, dpi: int = 110) -> Path:
     "Save a matplotlib figure as `fig_dir/name` (PNG), atomically, and return its path."

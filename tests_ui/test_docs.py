@@ -1,0 +1,59 @@
+"""The companion's site, read in a real browser: `make test-docs` builds it, serves it on 127.0.0.1, and headless
+Chromium (Debian's package, driven by Playwright) opens the index, follows the link to the losses section, checks that
+an equation was typeset by MathJax (no raw `$$` left), that the Fig 7 image loaded, and that no request left localhost.
+Screenshots go to site_screens/ (git-ignored). Skips with the reason when a piece is missing."""
+import functools, http.server, os, shutil, threading
+from pathlib import Path
+from urllib.parse import urlparse
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = Path(os.environ.get("IMI_SITE", ROOT / "site"))
+SHOTS = ROOT / "site_screens"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+@pytest.fixture
+def served():
+    if not (SITE / "index.html").exists(): pytest.skip(f"no site at {SITE}: run `make docs` first")
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+
+def test_site_reads_in_a_real_browser(served):
+    if not Path(CHROMIUM).exists(): pytest.skip("no Chromium at /usr/bin/chromium (`apt-get install chromium`)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    SHOTS.mkdir(exist_ok=True)
+    outside, failed = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
+        page.on("requestfailed", lambda r: failed.append(r.url))
+        page.goto(served + "/index.html"); page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / "index.png"))
+        page.click("nav a:has-text('Losses')")                        # the sidebar link to the losses section
+        page.wait_for_load_state("networkidle")
+        assert "03_losses" in page.url
+        page.wait_for_function("document.querySelectorAll('.MathJax, .MathJax_Display, mjx-container').length > 0", timeout=30_000)
+        n_math = page.evaluate("document.querySelectorAll('.MathJax, .MathJax_Display, mjx-container').length")
+        raw = page.evaluate("document.body.innerText.includes('$$')")
+        page.screenshot(path=str(SHOTS / "losses.png"), full_page=False)
+        assert n_math > 0 and not raw, f"{n_math} typeset equations, raw $$ visible: {raw}"
+        page.goto(served + "/07_instruction_analysis.html"); page.wait_for_load_state("networkidle")
+        imgs = page.evaluate("Array.from(document.querySelectorAll('img')).map(i => [i.alt, i.naturalWidth, i.src.slice(0, 60)])")
+        page.screenshot(path=str(SHOTS / "instruction_analysis.png"))
+        if "Not executed" in page.evaluate("document.body.innerText"):
+            pytest.skip("the site was built without an executed pipeline run: no Fig 7 image to check "
+                        "(make reproduce or make figures, then make docs)")
+        fig7 = page.evaluate("""(() => { const h = Array.from(document.querySelectorAll('h2, h3')).find(e => e.innerText.includes('Fig 7'));
+            let e = h; const imgs = []; while (e && imgs.length == 0) { e = e.nextElementSibling || (e.parentElement && e.parentElement.nextElementSibling);
+            if (e) imgs.push(...e.querySelectorAll('img')); } return imgs.length ? imgs[0].naturalWidth : -1; })()""")
+        assert fig7 > 0, f"the Fig 7 image did not load (images on the page: {imgs})"
+        browser.close()
+    assert not outside, f"requests left localhost: {outside[:5]}"
+    assert not failed, f"failed requests: {failed[:5]}"
