@@ -45,13 +45,13 @@ def stage_notebooks(src: Path, profile: str, root: Path) -> list[tuple[str, str,
         if not ex.exists():
             nb["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": NOTICE.format(profile=profile)})
         for c in nb["cells"]:
-            src = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            text = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
             tags = c.setdefault("metadata", {}).get("tags", [])
             # papermill's injected parameters and nbdev's bookkeeping cells are not for reading
-            if "injected-parameters" in tags or src.startswith(("#| default_exp", "#| hide")):
+            if "injected-parameters" in tags or text.startswith(("#| default_exp", "#| hide")):
                 c["metadata"]["tags"] = tags + ["remove-cell"]
             elif c["cell_type"] == "code":   # nbdev's directives (#| export ...) say nothing to a reader
-                c["source"] = "\n".join(l for l in src.split("\n") if not l.startswith("#| "))
+                c["source"] = "\n".join(l for l in text.split("\n") if not l.startswith("#| "))
         (src / nb_path.name).write_text(json.dumps(nb))
         pages.append((nb_path.stem, _title(nb, nb_path.stem), ex.exists()))
     return pages
