@@ -12,7 +12,7 @@ from .mnist import SLOTS
 # %% auto #0
 __all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
            'triplet_conditions', 'sample_kinds', 'derangement', 'permutation_conditions', 'LossWeights', 'total_d',
-           'total_g', 'g_objective', 'choose_update', 'imi_losses']
+           'total_g', 'g_objective', 'choose_update', 'imi_losses', 'unlabelled_losses']
 
 # %% ../nbs/03_losses.ipynb #efdf415d
 def ce(logit: torch.Tensor, target: float) -> torch.Tensor:
@@ -131,4 +131,23 @@ def imi_losses(model, source, target, tokens, lengths, source_label, target_labe
         t["mask"] = F.mse_loss(mask.float(), select_kind(kind, ones, ones, mask_target.float()))
         t["loss_d"] = t["loss_d"] + weights.mask * t["mask"]; t["loss_g"] = t["loss_g"] + weights.mask * t["mask"]
     t["fake"], t["kind"] = fake, kind
+    return t
+
+# %% ../nbs/03_losses.ipynb #edb98443
+def unlabelled_losses(model, images, z, weights: LossWeights, generator: torch.Generator | None = None) -> dict:
+    "Loss terms of one batch of unlabelled images (source = target, no instruction; eqs 39-41 with eqs 10-16, 21-22)."
+    phi = model.img_enc(images)
+    zero = images.new_zeros(len(images), model.cfg.text_dim)
+    c_r, c_w = permutation_conditions(model.fuse(phi, zero), generator)
+    ones = torch.ones_like(images) if model.cfg.sim else None
+    fake, _ = model.generate(phi, zero, c_r, images, z, mask=ones)
+    real_feats, fake_feats = model.dis.features(images), model.dis.features(fake)
+    real_r, real_w = model.dis.judge(real_feats[-1], c_r, c_w)
+    fake_r = model.dis.judge(fake_feats[-1], c_r)
+    zero_t = torch.zeros((), device=images.device)
+    t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_r, 0.0), "g_fr": ce(fake_r, 1.0),
+         "fmatch": feature_matching(real_feats, fake_feats), "label_real": zero_t, "label_fake": zero_t,
+         "recon": (fake.float() - images.float()).abs().mean()}
+    t["loss_d"], t["loss_g"] = total_d(t, weights), total_g(t, weights)
+    t["fake"] = fake
     return t

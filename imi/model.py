@@ -193,10 +193,10 @@ class IMI(nn.Module):
     @property
     def w_device(self): return self.gen.fc[0].weight.device
 
-    def generate(self, phi_im_s, phi_i, cond, source, z):
-        "G(z, cond) (eq 4), or with SIM G(z, cond, phi_imm) from the masked source (eqs 24-27). Returns (x, mask)."
+    def generate(self, phi_im_s, phi_i, cond, source, z, mask=None):
+        "G(z, cond) (eq 4), or with SIM G(z, cond, phi_imm) from the masked source (eqs 24-27; `mask` given: use it). Returns (x, mask)."
         if not self.cfg.sim: return self.gen(z, cond), None
-        mask = self.mask_gen(phi_im_s, phi_i)
+        if mask is None: mask = self.mask_gen(phi_im_s, phi_i)
         phi_imm = self.imm_enc(source * mask)
         return self.gen(z, cond, phi_imm), mask
 

@@ -16,7 +16,8 @@ from tqdm.auto import tqdm
 from .core import atomic_write, git_sha, repo_root, write_json, device_info
 from .mnist import (VOCAB, ACTIONS, load_mnist, make_splits, scale_pixels, unscale_pixels, SLOT_CLASSES)
 from .model import IMI, ModelConfig
-from .losses import imi_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS, choose_update, g_objective
+from .losses import (imi_losses, unlabelled_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS,
+                        choose_update, g_objective)
 from .sim import equality_mask
 from .task import Task, make_task
 
@@ -63,6 +64,9 @@ class TrainConfig:
     avatar_triplets: tuple = (4296, 230, 230)   # avatar task: train / valid / test triplets (the paper's counts)
     avatar_pool: int = 20_000       # avatar task: unlabelled avatars rendered (the paper: 161,065)
     avatar_reader_test: int = 2_000 # avatar task: held-out avatars of the reader's audit (rendered with the rest)
+    schedule: str = "epochs"        # epochs over the triplets, or "phases": blocks of unlabelled images, then triplets (§6.2)
+    phase_samples: int = 2200       # phases: samples per block (the paper's 2,200)
+    keep_snapshots: bool = False    # write a small inference checkpoint at every validation (model selection, Fig 11-12)
 
     # keys whose change does not make a checkpoint incompatible with a resumed run
     RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples")
@@ -83,6 +87,12 @@ class TrainConfig:
         if self.kind_per not in ("batch", "sample"): raise ValueError(f"kind_per must be batch or sample, got {self.kind_per!r}")
         self.update_cycle()    # validates `update`
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
+        if self.schedule not in ("epochs", "phases"): raise ValueError(f"schedule must be epochs or phases, got {self.schedule!r}")
+
+    @property
+    def phase_steps(self) -> int:
+        "Steps per block of a phase (one unlabelled block and one triplet block make a phase)."
+        return max(1, self.phase_samples // self.batch_size)
 
     def update_cycle(self) -> tuple[int, int] | None:
         "None for the eq-23 rule, else (D steps, G steps) of the fixed cycle."
@@ -318,7 +328,8 @@ class _Step(nn.Module):
     "The training forward as a module, so DistributedDataParallel can wrap it."
     def __init__(self, model: IMI, weights: LossWeights, detach_fake: bool = False):
         super().__init__(); self.model, self.weights, self.detach_fake = model, weights, detach_fake
-    def forward(self, *args, **kw):
+    def forward(self, *args, unlabelled=None, generator=None, **kw):
+        if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
         return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, **kw)
 
 class EMA:
@@ -371,9 +382,14 @@ class Trainer:
         step_module = _Step(self.model, self.weights, cfg.detach_fake)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
-            step_module = DDP(step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None)
+            step_module = DDP(step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None,
+                              find_unused_parameters=cfg.schedule == "phases")   # unlabelled steps leave the text encoder out
         self.step_module = step_module
         self.sampler = EpochSampler(len(self.splits["train"]), cfg.batch_size, cfg.seed)
+        self.pool = self.task.extra.get("pool") if cfg.schedule == "phases" else None
+        if cfg.schedule == "phases" and self.pool is None:
+            raise ValueError(f"schedule 'phases' needs unlabelled images; the {self.task.name} task has none")
+        self.pool_sampler = EpochSampler(len(self.pool), cfg.batch_size, cfg.seed + 1) if self.pool is not None else None
         self.step, self.history, self.validations, self.elapsed = 0, [], [], 0.0
         self.code_sha = git_sha()   # the code that runs this trainer, recorded in its checkpoints
         self._dsteps = 0; self._acc = {}
@@ -384,17 +400,34 @@ class Trainer:
     def _inputs(self, b: dict) -> dict:
         return model_inputs(b, self.cfg.output, self.device, self.channels_last, self.cfg.sim)
 
+    def plan(self, step: int) -> tuple[str, int]:
+        "What step `step` trains on: ('triplets', its index in the triplet stream) or ('unlabelled', index in the pool's)."
+        if self.cfg.schedule == "epochs": return "triplets", step
+        bpb = self.cfg.phase_steps
+        cycle, pos = divmod(step, 2 * bpb)
+        return ("unlabelled", cycle * bpb + pos) if pos < bpb else ("triplets", cycle * bpb + pos - bpb)
+
     def train_step(self) -> dict:
         cfg, B = self.cfg, self.cfg.batch_size
-        idx = self.sampler.indices(self.step)
-        g = step_generator(cfg.seed, self.step)
-        z = torch.randn(B, self.model.cfg.z_dim, generator=g)
-        kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
+        which, k = self.plan(self.step)
         part = slice(self.rank * B // self.world, (self.rank + 1) * B // self.world)
-        x = self._inputs(self.splits["train"].batch(idx[part]))
         self.model.train()
-        with autocast(self.device, self.amp_dtype):
-            out = self.step_module(**x, z=z[part].to(self.device), kind=kind[part].to(self.device))
+        if which == "triplets":
+            idx = self.sampler.indices(k)
+            g = step_generator(cfg.seed, self.step)
+            z = torch.randn(B, self.model.cfg.z_dim, generator=g)
+            kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
+            x = self._inputs(self.splits["train"].batch(idx[part]))
+            with autocast(self.device, self.amp_dtype):
+                out = self.step_module(**x, z=z[part].to(self.device), kind=kind[part].to(self.device))
+        else:
+            idx = self.pool_sampler.indices(k)
+            g = step_generator(cfg.seed, self.step)
+            z = torch.randn(B, self.model.cfg.z_dim, generator=g)
+            mf = torch.channels_last if self.channels_last else torch.contiguous_format
+            imgs = scale_pixels(self.pool.batch(idx[part])["source"], cfg.output).to(self.device).contiguous(memory_format=mf)
+            with autocast(self.device, self.amp_dtype):
+                out = self.step_module(unlabelled=imgs, z=z[part].to(self.device), generator=g)
         names = [k for k in LOGGED if k in out]
         terms = torch.stack([out[k].detach().float() for k in names])   # loss_d and loss_g come first
         if self.world > 1:
@@ -439,6 +472,16 @@ class Trainer:
         return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history, extra, code_sha=self.code_sha,
                                task=self.task)
 
+    def snapshot(self) -> Path:
+        "A small inference checkpoint of the current generating weights in run_dir/snapshots/ (for model selection)."
+        path = self.run_dir() / "snapshots" / f"step_{self.step:08d}.pt"
+        state = {"format": CKPT_FORMAT, "model": self.model.state_dict(), "model_config": self.model.cfg.to_dict(),
+                 "step": self.step, "train_config": asdict(self.cfg), "profile": self.cfg.profile, "task": self.task.name,
+                 "vocab": list(self.task.vocab), "groups": list(self.task.groups), "git_sha": self.code_sha,
+                 "history": [], "validations": self.validations[-1:], "elapsed_s": self.elapsed}
+        if self.ema is not None: state["ema"] = self.ema.shadow
+        return export_inference_checkpoint(state, path)
+
     def resume(self, path: Path | None = None) -> bool:
         "Load the run's checkpoint if there is one; check it was made by the same config."
         path = Path(path or self.run_dir() / "checkpoint.pt")
@@ -472,7 +515,9 @@ class Trainer:
                 bar.set_postfix(loss_d=f"{r['loss_d']:.3f}", loss_g=f"{r['loss_g']:.3f}",
                                 d_frac=self.history[-1]["d_step_frac"], refresh=False)
             if self.step % v_every == 0 or self.step == cfg.steps:
-                if is_main(): self.validations.append({**self.validate(), "elapsed_s": round(time.time() - t0, 1)})
+                if is_main():
+                    self.validations.append({**self.validate(), "elapsed_s": round(time.time() - t0, 1)})
+                    if cfg.keep_snapshots: self.snapshot()
             self.elapsed = time.time() - t0
             if self.step % c_every == 0 or self.step == cfg.steps: self.checkpoint()
         bar.close()
