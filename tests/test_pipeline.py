@@ -17,7 +17,10 @@ def test_ci_profile_runs_every_notebook(tmp_path):
     assert all((out / n).exists() for n in numbered)
     for f in ("fig5_construction.png", "mnist_counts.csv", "train_curves.png", "train_samples.png", "train_l1.md",
               "parser_audit.md", "mnist_results.md", "fig6.png", "multiturn.png", "fig7_instruction_similarity.png",
-              "fig8_move_block.png", "fig9_variance.png", "instruction_claims.md", "interactive_session.png"):
+              "fig8_move_block.png", "fig9_variance.png", "instruction_claims.md", "interactive_session.png",
+              "parser_artefacts.png", "mnist_goals.md", "fig10_avatar_triplets.png", "avatar_reader_audit.md",
+              "avatar_counts.md", "fig12_validation_fm.png", "fig13_ssim.png", "fig14_ab.png", "fig15_examples.png",
+              "fig16_opposites.png", "aimi_results.md", "aimi_claims.md", "avatar_session.png"):
         assert (figs / f).exists(), f"the ci run did not write {f}"
 
 def _notebook(path, *cells):
