@@ -7,7 +7,7 @@ PROFILE ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.imi-installed
 
-.PHONY: install install-docs test test-ui test-docs reproduce figures docs lab bench-dataset export clean-nbs
+.PHONY: install install-docs browser test test-ui test-docs reproduce figures docs lab bench-dataset export clean-nbs
 
 # Create .venv when missing; install torch first (a CPU wheel here; TORCH= picks another spec), then imi[dev].
 $(STAMP): settings.ini setup.py
@@ -24,11 +24,14 @@ test: install
 	$(BIN)/python -m pytest -q tests
 
 # The real-browser test of the interactive widget: JupyterLab + headless Chromium (Debian's package) + Playwright.
-test-ui: install
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-		|| echo "could not install chromium: the browser test will skip"
-	$(BIN)/python -m pip install -q playwright
+test-ui: install browser
 	$(BIN)/python -m pytest -q tests_ui/test_browser.py
+
+# Debian's Chromium and Playwright for the browser tests (they skip with the reason when this fails).
+browser: install
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+		|| echo "could not install chromium: the browser tests will skip"
+	$(BIN)/python -m pip install -q playwright
 
 reproduce: install
 	$(BIN)/python -m imi.pipeline --profile $(PROFILE) $(ARGS)
@@ -48,10 +51,7 @@ docs: install-docs
 	$(BIN)/python -m imi.docs --profile $(PROFILE)
 
 # The site in a real browser: headless Chromium (Debian's package) driven by Playwright; screenshots in site_screens/.
-test-docs: docs
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
-		|| echo "could not install chromium: the browser test will skip"
-	$(BIN)/python -m pip install -q playwright
+test-docs: docs browser
 	$(BIN)/python -m pytest -q tests_ui/test_docs.py
 
 # JupyterLab on the project's environment, in nbs/.

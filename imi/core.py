@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text', 'write_json',
-           'set_style', 'save_figure']
+           'save_state', 'load_state', 'set_style', 'save_figure']
 
 # %% ../nbs/core.ipynb #a0d74ae6
 def set_seed(seed: int) -> None:
@@ -76,6 +76,21 @@ def write_text(path: str | Path, text: str) -> Path:
 def write_json(path: str | Path, obj) -> Path:
     "Atomically write JSON (indented, keys in insertion order)."
     return write_text(path, json.dumps(obj, indent=2, default=str) + "\n")
+
+def save_state(path: str | Path, fmt: str, **state) -> Path:
+    "Atomically save a dict of tensors and plain values tagged with a format name (loads with `weights_only`)."
+    import torch
+    return atomic_write(path, lambda t: torch.save({"format": fmt, **state}, t))
+
+def load_state(path: str | Path, fmt: str, what: str) -> dict:
+    "Load a file written by `save_state` with format `fmt`; a missing, unreadable or other file gets a clear error."
+    import torch
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no {what} at {path}")
+    try: ck = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e: raise ValueError(f"{path} is not a readable {what} checkpoint ({type(e).__name__})") from None
+    if not isinstance(ck, dict) or ck.get("format") != fmt: raise ValueError(f"{path} is not an imi {what}")
+    return ck
 
 def set_style() -> None:
     "The companion's one figure style (seaborn paper context, ticks, a colour-blind-safe palette, grey images); each notebook calls it once."

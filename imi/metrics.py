@@ -14,8 +14,9 @@ from skimage.metrics import structural_similarity
 from .mnist import SLOTS, SLOT_CLASSES, load_mnist, make_splits
 
 # %% auto #0
-__all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ssim_skimage', 'ssim_torch', 'generator_artefacts', 'CanvasParser',
-           'slot_accuracy', 'gt_canvases', 'train_parser', 'audit_parser', 'audit_line', 'save_parser', 'load_parser']
+__all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ssim_skimage', 'ssim_torch', 'gaussian_blur', 'artefact_draws',
+           'generator_artefacts', 'CanvasParser', 'slot_accuracy', 'gt_canvases', 'train_parser', 'audit_parser',
+           'audit_line', 'save_parser', 'load_parser']
 
 # %% ../nbs/06a_metrics.ipynb #bcab18b3
 SSIM_WIN, SSIM_K1, SSIM_K2, SSIM_RANGE = 7, 0.01, 0.03, 255.0
@@ -65,23 +66,28 @@ def _smooth_noise(n: int, size: int, cells: int, g: torch.Generator) -> torch.Te
     return F.interpolate(torch.rand(n, 1, cells, cells, generator=g), size=(size, size), mode="bilinear",
                          align_corners=False)
 
-def _blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
-    "Separable Gaussian blur of [n, 1, H, W] with one sigma per image (5-tap kernels)."
-    n = len(x); t = torch.arange(-2, 3, dtype=torch.float32)
-    k = torch.exp(-t[None] ** 2 / (2 * sigma.view(n, 1).clamp_min(1e-3) ** 2)); k = k / k.sum(1, keepdim=True)
-    y = F.conv2d(x.transpose(0, 1), k.view(n, 1, 5, 1), padding=(2, 0), groups=n)
-    return F.conv2d(y, k.view(n, 1, 1, 5), padding=(0, 2), groups=n).transpose(0, 1)
+def gaussian_blur(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
+    "Separable Gaussian blur of float images [n, C, H, W] with one sigma per image (5-tap kernels, zero padding)."
+    n, C, H, W = x.shape; t = torch.arange(-2, 3, dtype=torch.float32)
+    k = torch.exp(-t[None] ** 2 / (2 * sigma.view(n, 1).clamp_min(1e-3) ** 2)); k = (k / k.sum(1, keepdim=True)).repeat_interleave(C, 0)
+    y = F.conv2d(x.reshape(1, n * C, H, W), k.view(n * C, 1, 5, 1), padding=(2, 0), groups=n * C)
+    return F.conv2d(y, k.view(n * C, 1, 1, 5), padding=(0, 2), groups=n * C).view(n, C, H, W)
+
+def artefact_draws(n: int, g: torch.Generator, p: float):
+    "Two seeded draw helpers for n images: on() is 1 with probability p per image; u(a, b, c) is uniform in [a, b) per image (and channel)."
+    on = lambda: (torch.rand(n, 1, 1, 1, generator=g) < p).float()
+    u = lambda a, b, c=1: a + (b - a) * torch.rand(n, c, 1, 1, generator=g)
+    return on, u
 
 def generator_artefacts(x: torch.Tensor, g: torch.Generator, p: float = 0.5) -> torch.Tensor:
     "uint8 canvases [n, 1, H, W] -> the same canvases with generator-like artefacts (each with probability p), uint8."
     if x.dim() != 4 or x.shape[1] != 1: raise ValueError(f"expected [n, 1, H, W] canvases, got {tuple(x.shape)}")
     n, _, H, W = x.shape
     y = x.float()
-    on = lambda: (torch.rand(n, 1, 1, 1, generator=g) < p).float()
-    u = lambda a, b: a + (b - a) * torch.rand(n, 1, 1, 1, generator=g)
+    on, u = artefact_draws(n, g, p)
     y = y * (1 + on() * (u(0.5, 1.3) - 1))                                           # gain
     blur = on().view(n) * u(0.4, 1.4).view(n)
-    y = torch.where(blur.view(n, 1, 1, 1) > 0, _blur(y, blur), y)                    # blur
+    y = torch.where(blur.view(n, 1, 1, 1) > 0, gaussian_blur(y, blur), y)            # blur
     y = y * (1 - on() * u(0.3, 0.8) * (_smooth_noise(n, H, 6, g) > 0.75).float())     # broken strokes
     y = y + on() * u(5, 40)                                                          # grey haze
     y = y + on() * u(3, 20) * torch.randn(n, 1, H, W, generator=g)                   # Gaussian noise
@@ -169,16 +175,11 @@ def audit_line(audit: dict) -> str:
             f"empty canvases with artefacts read as empty {audit['empty_read_empty']:.3f}")
 
 def save_parser(parser: CanvasParser, path, card: dict) -> Path:
-    from imi.core import atomic_write
-    state = {"format": "imi-parser-1", "width": parser.width, "channels": parser.channels,
-             "model": parser.state_dict(), "card": card}
-    return atomic_write(path, lambda t: torch.save(state, t))
+    from imi.core import save_state
+    return save_state(path, "imi-parser-1", width=parser.width, channels=parser.channels, model=parser.state_dict(), card=card)
 
 def load_parser(path) -> tuple[CanvasParser, dict]:
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no parser at {path}")
-    try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a readable parser checkpoint ({type(e).__name__})") from None
-    if not isinstance(ck, dict) or ck.get("format") != "imi-parser-1": raise ValueError(f"{path} is not an imi parser checkpoint")
+    from imi.core import load_state
+    ck = load_state(path, "imi-parser-1", "parser")
     p = CanvasParser(ck["width"], ck["channels"]); p.load_state_dict(ck["model"])
     return p.eval(), ck["card"]
