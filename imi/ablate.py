@@ -126,7 +126,8 @@ STAGES = {
                      "seeds": [0], "samples": 256_000, "snapshots": 4},
     # beyond the paper, on top of the best combination of the paper's readings
     "screen-ours": {"variants": ["sigmoid+no-l2", "sigmoid+no-l2+rec10", "sigmoid+no-l2+rec100", "sigmoid+no-l2+ema",
-                                 "sigmoid+no-l2+sn", "sigmoid+no-l2+w24", "sigmoid+no-l2+w32"],
+                                 "sigmoid+no-l2+sn", "sigmoid+no-l2+w24", "sigmoid+no-l2+w32",
+                                 "sigmoid+no-l2+rec100+ema", "sigmoid+no-l2+rec100+ema+per-sample"],
                     "seeds": [0], "samples": 256_000, "snapshots": 4},
     # the chosen default, the runner-up and the paper's reading, two seeds, a larger budget
     "confirm": {"variants": ["paper", "sigmoid+no-l2"], "seeds": [0, 1], "samples": 768_000, "snapshots": 4},
