@@ -467,7 +467,7 @@ class Trainer:
     def checkpoint(self, path: Path | None = None) -> Path | None:
         if not is_main(): return None
         path = path or self.run_dir() / "checkpoint.pt"
-        extra = {"validations": self.validations, "elapsed_s": self.elapsed}
+        extra = {"validations": self.validations, "elapsed_s": self.elapsed, "amp": str(self.amp_dtype or "fp32").replace("torch.", "")}
         if self.ema is not None: extra["ema"] = self.ema.shadow
         return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history, extra, code_sha=self.code_sha,
                                task=self.task)
@@ -600,7 +600,8 @@ def ship_checkpoint(src, dst, command: str, notes: str = "") -> tuple[Path, Path
              f"{summary.get('world', 1)} process(es) |",
              f"| wall time | {ck.get('elapsed_s', 0) / 60:.1f} min |",
              f"| samples | {ck['step'] * tc['batch_size']:,} ({ck['step']:,} steps of {tc['batch_size']}) |",
-             f"| width | {tc['width']} (the paper: 64) |", f"| precision | {tc['precision']} |",
+             f"| width | {tc['width']} (the paper: 64) |",
+             f"| precision | {tc['precision']}{' (ran in ' + ck['amp'] + ')' if ck.get('amp') else ''} |",
              f"| file | fp16 weights of the encoders and generator (no discriminator, no optimiser state) |", "",
              "## Final validation (fixed seeded subset of the validation split)", "",
              f"Mean feature-matching loss (instruction condition): {v.get('fmatch', float('nan')):.4f}", "",
