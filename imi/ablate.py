@@ -29,8 +29,10 @@ ATOMS: dict[str, dict] = {
     "no-l2": {"normalize": "none"}, "l2-scale": {"normalize": "scale"}, "per-sample": {"kind_per": "sample"},
     "detach-fake": {"detach_fake": True}, "1:1": {"update": "1:1"},
     "rec10": {"recon": 10.0}, "rec100": {"recon": 100.0}, "ema": {"ema": 0.999}, "sn": {"spectral_norm": True},
+    "no-aux": {"aux": False}, "aux-fake": {"aux_fake": True}, "edit-heavy": {"kind_probs": (0.15, 0.15, 0.7)},
+    "lr5": {"lr": 5e-4},
     "w24": {"width": 24}, "w32": {"width": 32}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "sn", "w24", "w32")   # beyond the paper: off in the paper profile
+OURS = ("l2-scale", "rec10", "rec100", "ema", "sn", "w24", "w32", "aux-fake", "edit-heavy", "lr5")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right."
@@ -126,8 +128,8 @@ STAGES = {
                      "seeds": [0], "samples": 256_000, "snapshots": 4},
     # beyond the paper, on top of the best combination of the paper's readings
     "screen-ours": {"variants": ["sigmoid+no-l2", "sigmoid+no-l2+rec10", "sigmoid+no-l2+rec100", "sigmoid+no-l2+ema",
-                                 "sigmoid+no-l2+sn", "sigmoid+no-l2+w24", "sigmoid+no-l2+w32",
-                                 "sigmoid+no-l2+rec100+ema", "sigmoid+no-l2+rec100+ema+per-sample"],
+                                 "sigmoid+no-l2+aux-fake", "sigmoid+no-l2+no-aux", "sigmoid+no-l2+edit-heavy",
+                                 "sigmoid+no-l2+lr5", "sigmoid+no-l2+w32", "sigmoid+no-l2+sn"],
                     "seeds": [0], "samples": 256_000, "snapshots": 4},
     # the chosen default, the runner-up and the paper's reading, two seeds, a larger budget
     "confirm": {"variants": ["paper", "sigmoid+no-l2"], "seeds": [0, 1], "samples": 768_000, "snapshots": 4},

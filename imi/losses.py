@@ -86,8 +86,9 @@ MNIST_WEIGHTS = LossWeights(1.0, 0.5, 0.5, 2.0, 2.0)
 AVATAR_WEIGHTS = LossWeights(1.0, 1.0, 1.0, 1.0, 1.0)
 
 def total_d(t: dict, w: LossWeights) -> torch.Tensor:
-    "Eq 37 (eq 21 when the label terms are 0)."
-    return w.rr * (t["d_rr"] + t["label_real"]) + w.rw * (t["d_rw"] + t["label_real"]) + w.fr * t["d_fr"]
+    "Eq 37 (eq 21 when the label terms are 0); with `label_dfake` (ours: D also classifies generated images) added to the fake term."
+    d = w.rr * (t["d_rr"] + t["label_real"]) + w.rw * (t["d_rw"] + t["label_real"]) + w.fr * t["d_fr"]
+    return d + w.fr * t["label_dfake"] if "label_dfake" in t else d
 
 def total_g(t: dict, w: LossWeights) -> torch.Tensor:
     "Eq 38 (eq 22 when the label term is 0)."
@@ -103,7 +104,8 @@ def choose_update(loss_d: float, loss_g: float) -> str:
 
 # %% ../nbs/03_losses.ipynb #4ece017e
 def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind,
-               weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False) -> dict:
+               weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False,
+               aux_fake: bool = False) -> dict:
     "All loss terms of one training iteration (eqs 10-22, 28-38; SIM mask MSE when the model has SIM)."
     phi_s, phi_t = model.img_enc(source), model.img_enc(target)
     phi_i = model.txt_enc(tokens, lengths)
@@ -120,11 +122,13 @@ def imi_losses(model, source, target, tokens, lengths, source_label, target_labe
     phi_real, phi_fake = real_feats[-1], fake_feats[-1]
     real_r, real_w = model.dis.judge(phi_real, c_r, c_w)
     fake_r = model.dis.judge(phi_fake, c_r)   # eqs 12 and 13 score the same logit against 0 and 1
-    fake_d = model.dis.judge(model.dis.features(fake.detach())[-1], c_r) if detach_fake else fake_r
+    phi_det = model.dis.features(fake.detach())[-1] if (detach_fake or aux_fake) else None
+    fake_d = model.dis.judge(phi_det, c_r) if detach_fake else fake_r
     t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_d, 0.0), "g_fr": ce(fake_r, 1.0),
          "fmatch": feature_matching(real_feats, fake_feats),
          "label_real": label_loss(model.dis.classify(phi_real), lab),
          "label_fake": label_loss(model.dis.classify(phi_fake), lab), "recon": (fake.float() - x.float()).abs().mean()}
+    if aux_fake and lab is not None: t["label_dfake"] = label_loss(model.dis.classify(phi_det), lab)
     t["loss_d"], t["loss_g"] = total_d(t, weights), total_g(t, weights)
     if mask is not None and mask_target is not None:
         ones = torch.ones_like(mask_target)  # kinds 0 and 1 reproduce the image they read: nothing changes

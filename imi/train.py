@@ -48,6 +48,7 @@ class TrainConfig:
     kind_per: str = "batch"         # the eq-20 kind drawn per minibatch (the paper) or per sample
     normalize: str = "l2"           # phi_im / phi_I before fusion: l2 (the paper), scale (ours) or none
     detach_fake: bool = False       # True: D's fake term does not reach the encoders through G(z, c)
+    aux_fake: bool = False          # ours: D's label heads also classify generated images (as AC-GAN does)
     update: str = "eq23"            # eq23 (the paper), or "D:G", a fixed cycle of D then G steps, e.g. "1:1"
     recon: float = 0.0              # ours: weight of a pixel L1 term toward the real image in G's objective
     ema: float = 0.0                # ours: decay of an exponential moving average of the generating weights (0: off)
@@ -283,7 +284,7 @@ def _world() -> tuple[int, int]:
     if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
     return 0, 1
 
-LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask", "recon")
+LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask", "recon", "label_dfake")
 
 def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim: bool = False) -> dict:
     "A rendered batch -> the keyword inputs of `imi_losses`, scaled for the generator's output, on `device`."
@@ -326,11 +327,11 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
 
 class _Step(nn.Module):
     "The training forward as a module, so DistributedDataParallel can wrap it."
-    def __init__(self, model: IMI, weights: LossWeights, detach_fake: bool = False):
-        super().__init__(); self.model, self.weights, self.detach_fake = model, weights, detach_fake
+    def __init__(self, model: IMI, weights: LossWeights, detach_fake: bool = False, aux_fake: bool = False):
+        super().__init__(); self.model, self.weights, self.detach_fake, self.aux_fake = model, weights, detach_fake, aux_fake
     def forward(self, *args, unlabelled=None, generator=None, **kw):
         if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
-        return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, **kw)
+        return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, aux_fake=self.aux_fake, **kw)
 
 class EMA:
     "Exponential moving average of the generating weights (all but D), with the usual warm-up of the decay."
@@ -379,7 +380,7 @@ class Trainer:
         self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.weights = cfg.loss_weights()
         self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
-        step_module = _Step(self.model, self.weights, cfg.detach_fake)
+        step_module = _Step(self.model, self.weights, cfg.detach_fake, cfg.aux_fake)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             step_module = DDP(step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None,
