@@ -16,7 +16,7 @@ from .mnist import SLOTS, SLOT_CLASSES, load_mnist, make_splits
 # %% auto #0
 __all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ssim_skimage', 'ssim_torch', 'gaussian_blur', 'artefact_draws',
            'generator_artefacts', 'CanvasParser', 'slot_accuracy', 'gt_canvases', 'train_parser', 'audit_parser',
-           'audit_line', 'save_parser', 'load_parser']
+           'calibrate_parser', 'audit_line', 'save_parser', 'load_parser']
 
 # %% ../nbs/06a_metrics.ipynb #bcab18b3
 SSIM_WIN, SSIM_K1, SSIM_K2, SSIM_RANGE = 7, 0.01, 0.03, 255.0
@@ -110,17 +110,29 @@ class CanvasParser(nn.Module):
                                  nn.Flatten(), nn.Dropout(0.2), nn.Linear(8 * w * 16, 256), nn.ReLU(True))
         self.heads = nn.ModuleDict({k: nn.Linear(256, n) for k, n in SLOT_CLASSES.items()})
         self.width, self.channels = width, channels
+        self.digit_threshold = 0.0    # a digit is read only at this softmax confidence or above (see calibrate_parser)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         h = self.net(x.float() / 128 - 1)
         return {k: head(h) for k, head in self.heads.items()}
 
     @torch.no_grad()
-    def predict(self, x: torch.Tensor, batch: int = 1024) -> torch.Tensor:
-        "Labels [B, 5] read from canvases [B, 1, 64, 64]."
+    def read(self, x: torch.Tensor, batch: int = 1024) -> tuple[torch.Tensor, torch.Tensor]:
+        "Labels [B, 5] (the most likely class of each slot) and the digit slot's confidence [B] (its softmax probability)."
         self.eval()
-        return torch.cat([torch.stack([o[k].argmax(1) for k in SLOTS], 1)
-                          for o in (self(c) for c in x.split(batch))])
+        labels, conf = [], []
+        for c in x.split(batch):
+            o = self(c)
+            labels.append(torch.stack([o[k].argmax(1) for k in SLOTS], 1))
+            conf.append(torch.softmax(o["digit"].float(), 1).max(1).values)
+        return torch.cat(labels), torch.cat(conf)
+
+    @torch.no_grad()
+    def predict(self, x: torch.Tensor, batch: int = 1024, lenient: bool = False) -> torch.Tensor:
+        "Labels [B, 5] read from canvases [B, 1, 64, 64]; a digit read below `digit_threshold` is -1 (unreadable) unless `lenient`."
+        labels, conf = self.read(x, batch)
+        if not lenient and self.digit_threshold > 0: labels[conf < self.digit_threshold, 0] = -1
+        return labels
 
 def slot_accuracy(pred: torch.Tensor, true: torch.Tensor) -> dict[str, float]:
     "Per-slot accuracy and exact-label accuracy of [B, 5] labels."
@@ -163,23 +175,36 @@ def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0, artefacts
     pa = parser.predict(xa)
     return {"clean": slot_accuracy(parser.predict(x), y), "artefacts": slot_accuracy(pa, y),
             "empty_read_empty": float((pa[empty, 0] == y[empty, 0]).float().mean()) if empty.any() else float("nan"),
-            "canvases": len(x), "artefact_p": artefacts}
+            "canvases": len(x), "artefact_p": artefacts, "digit_threshold": parser.digit_threshold}
+
+def calibrate_parser(parser: CanvasParser, test_ds, n: int = 5000, seed: int = 0, artefacts: float = 0.5,
+                     keep: float = 0.95) -> float:
+    "Set the digit confidence below which a reading counts as unreadable: the level that keeps `keep` of the correct digit readings of artefact-degraded held-out canvases."
+    idx = torch.randperm(len(test_ds), generator=torch.Generator().manual_seed(seed + 3))[:n]
+    x, y = gt_canvases(test_ds, idx)
+    labels, conf = parser.read(generator_artefacts(x, torch.Generator().manual_seed(seed + 4), artefacts))
+    ok = labels[:, 0] == y[:, 0]
+    parser.digit_threshold = float(torch.quantile(conf[ok], 1 - keep)) if ok.any() else 0.0
+    return parser.digit_threshold
 
 def audit_line(audit: dict) -> str:
     "The parser's audit in one line, to print beside every number it produces."
     f = lambda a: ", ".join(f"{k} {a[k]:.3f}" for k in ("exact", "digit", "x", "y", "w", "h"))
     if "clean" not in audit:   # a parser saved before the artefact audit existed
         return f"parser audit on {audit.get('canvases', '?')} held-out clean ground-truth canvases only: {f(audit)}"
-    return (f"parser audit on {audit['canvases']:,} held-out ground-truth test canvases: clean {f(audit['clean'])}; "
+    rule = (f" (a digit counts as read at softmax confidence >= {audit['digit_threshold']:.3f})" if audit.get("digit_threshold") else "")
+    return (f"parser audit on {audit['canvases']:,} held-out ground-truth test canvases{rule}: clean {f(audit['clean'])}; "
             f"with generator artefacts (p={audit['artefact_p']}) {f(audit['artefacts'])}; "
             f"empty canvases with artefacts read as empty {audit['empty_read_empty']:.3f}")
 
 def save_parser(parser: CanvasParser, path, card: dict) -> Path:
     from imi.core import save_state
-    return save_state(path, "imi-parser-1", width=parser.width, channels=parser.channels, model=parser.state_dict(), card=card)
+    return save_state(path, "imi-parser-1", width=parser.width, channels=parser.channels, model=parser.state_dict(), card=card,
+                      digit_threshold=parser.digit_threshold)
 
 def load_parser(path) -> tuple[CanvasParser, dict]:
     from imi.core import load_state
     ck = load_state(path, "imi-parser-1", "parser")
     p = CanvasParser(ck["width"], ck["channels"]); p.load_state_dict(ck["model"])
+    p.digit_threshold = float(ck.get("digit_threshold", 0.0))
     return p.eval(), ck["card"]
