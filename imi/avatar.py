@@ -579,7 +579,8 @@ def reader_audit_line(audit: dict) -> str:
 
 def save_reader(reader: AttributeReader, path, card: dict) -> Path:
     from imi.core import save_state
-    return save_state(path, "imi-avatar-reader-1", width=reader.width, model=reader.state_dict(), card=card,
+    half = {k: v.half() if v.is_floating_point() else v for k, v in reader.state_dict().items()}   # fp16: a small file to ship
+    return save_state(path, "imi-avatar-reader-1", width=reader.width, model=half, card=card,
                       attributes={a: list(v) for a, v in ATTRIBUTES.items()})
 
 def load_reader(path) -> tuple[AttributeReader, dict]:
@@ -587,5 +588,5 @@ def load_reader(path) -> tuple[AttributeReader, dict]:
     ck = load_state(path, "imi-avatar-reader-1", "attribute reader")
     if ck["attributes"] != {a: list(v) for a, v in ATTRIBUTES.items()}:
         raise ValueError(f"{path} reads other attribute values than this code's ATTRIBUTES (retrain it)")
-    r = AttributeReader(ck["width"]); r.load_state_dict(ck["model"])
+    r = AttributeReader(ck["width"]); r.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()})
     return r.eval(), ck["card"]
