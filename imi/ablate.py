@@ -209,8 +209,9 @@ def ablation_parser(path=None, seed: int = 0, samples: int = 300_000) -> tuple:
         if p.exists():
             parser, card = load_parser(p)
             if parser.digit_threshold == 0 and (card.get("artefacts") or path):   # older parsers: calibrate once
-                card["digit_threshold"] = calibrate_parser(parser, make_splits(load_mnist(seed=seed), seed=seed)["test"], seed=seed)
-                card["audit"] = audit_parser(parser, make_splits(load_mnist(seed=seed), seed=seed)["test"], 10_000, seed=seed)
+                test = make_splits(load_mnist(seed=seed), seed=seed)["test"]
+                card["digit_threshold"] = calibrate_parser(parser, test, seed=seed)
+                card["audit"] = audit_parser(parser, test, 10_000, seed=seed)
                 save_parser(parser, p, card)
             if card.get("artefacts") or path: return parser, card, p
     splits = make_splits(load_mnist(seed=seed), seed=seed)

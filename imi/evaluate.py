@@ -32,8 +32,7 @@ def generate_batch(model, source: torch.Tensor, tokens: torch.Tensor, lengths: t
 def score(pred: torch.Tensor, target: torch.Tensor, target_label: torch.Tensor, parser: CanvasParser) -> dict:
     "Per-sample SSIM, L1, parsed labels and correctness of uint8 predictions (confident reading; `correct_lenient`: any reading)."
     labels, conf = parser.read(pred)
-    parsed = labels.clone()
-    if parser.digit_threshold > 0: parsed[conf < parser.digit_threshold, 0] = -1     # unreadable
+    parsed = parser.confident(labels, conf)
     return {"ssim": ssim_torch(pred, target).numpy(), "l1": ((pred.float() - target.float()).abs().mean((1, 2, 3)) / 255).numpy(),
             "parsed": parsed.numpy(), "correct": (parsed == target_label).numpy(),
             "correct_lenient": (labels == target_label).numpy()}

@@ -131,7 +131,12 @@ class CanvasParser(nn.Module):
     def predict(self, x: torch.Tensor, batch: int = 1024, lenient: bool = False) -> torch.Tensor:
         "Labels [B, 5] read from canvases [B, 1, 64, 64]; a digit read below `digit_threshold` is -1 (unreadable) unless `lenient`."
         labels, conf = self.read(x, batch)
-        if not lenient and self.digit_threshold > 0: labels[conf < self.digit_threshold, 0] = -1
+        return labels if lenient else self.confident(labels, conf)
+
+    def confident(self, labels: torch.Tensor, conf: torch.Tensor) -> torch.Tensor:
+        "A copy of `read`'s labels with the digit set to -1 (unreadable) where its confidence is below `digit_threshold`."
+        labels = labels.clone()
+        if self.digit_threshold > 0: labels[conf < self.digit_threshold, 0] = -1
         return labels
 
 def slot_accuracy(pred: torch.Tensor, true: torch.Tensor) -> dict[str, float]:
