@@ -578,15 +578,14 @@ def reader_audit_line(audit: dict) -> str:
             f"with artefacts {f(audit['artefacts'])}")
 
 def save_reader(reader: AttributeReader, path, card: dict) -> Path:
-    from imi.core import save_state
-    half = {k: v.half() if v.is_floating_point() else v for k, v in reader.state_dict().items()}   # fp16: a small file to ship
-    return save_state(path, "imi-avatar-reader-1", width=reader.width, model=half, card=card,
+    from imi.core import save_state, cast_floats   # fp16: a small file to ship
+    return save_state(path, "imi-avatar-reader-1", width=reader.width, model=cast_floats(reader.state_dict(), torch.float16), card=card,
                       attributes={a: list(v) for a, v in ATTRIBUTES.items()})
 
 def load_reader(path) -> tuple[AttributeReader, dict]:
-    from imi.core import load_state
+    from imi.core import load_state, cast_floats
     ck = load_state(path, "imi-avatar-reader-1", "attribute reader")
     if ck["attributes"] != {a: list(v) for a, v in ATTRIBUTES.items()}:
         raise ValueError(f"{path} reads other attribute values than this code's ATTRIBUTES (retrain it)")
-    r = AttributeReader(ck["width"]); r.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in ck["model"].items()})
+    r = AttributeReader(ck["width"]); r.load_state_dict(cast_floats(ck["model"], torch.float32))
     return r.eval(), ck["card"]

@@ -11,7 +11,7 @@ import torch
 
 # %% auto #0
 __all__ = ['set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text', 'write_json',
-           'save_state', 'load_state', 'set_style', 'save_figure']
+           'cast_floats', 'save_state', 'load_state', 'set_style', 'save_figure']
 
 # %% ../nbs/core.ipynb #a0d74ae6
 def set_seed(seed: int) -> None:
@@ -76,6 +76,10 @@ def write_text(path: str | Path, text: str) -> Path:
 def write_json(path: str | Path, obj) -> Path:
     "Atomically write JSON (indented, keys in insertion order)."
     return write_text(path, json.dumps(obj, indent=2, default=str) + "\n")
+
+def cast_floats(state: dict, dtype) -> dict:
+    "A copy of a state dict with its floating tensors cast to `dtype` (fp16 to ship a small file, fp32 to load it); other entries as they are."
+    return {k: v.to(dtype) if v.is_floating_point() else v for k, v in state.items()}
 
 def save_state(path: str | Path, fmt: str, **state) -> Path:
     "Atomically save a dict of tensors and plain values tagged with a format name (loads with `weights_only`)."

@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.distributed as dist
 import yaml
 from tqdm.auto import tqdm
-from .core import atomic_write, git_sha, repo_root, write_json, device_info
+from .core import atomic_write, git_sha, repo_root, write_json, device_info, cast_floats
 from .mnist import (VOCAB, ACTIONS, load_mnist, make_splits, scale_pixels, unscale_pixels, SLOT_CLASSES)
 from .model import IMI, ModelConfig
 from .losses import (imi_losses, unlabelled_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS,
@@ -268,7 +268,7 @@ def model_from_checkpoint(ck: dict | str | Path) -> IMI:
     "Build the model a checkpoint describes and load its generating weights (eval mode)."
     ck = load_checkpoint(ck) if isinstance(ck, (str, Path)) else ck
     model = IMI(ModelConfig(**ck["model_config"]))
-    state = {k: v.float() if v.is_floating_point() else v for k, v in generating_state(ck).items()}
+    state = cast_floats(generating_state(ck), torch.float32)
     try: missing, unexpected = model.load_state_dict(state, strict=False)
     except RuntimeError as e:
         raise CheckpointError(f"checkpoint weights do not fit its model config: {str(e)[:300]}") from None
@@ -578,7 +578,7 @@ if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())
 def export_inference_checkpoint(src, dst, extra: dict | None = None) -> Path:
     "Write an fp16 checkpoint of the generating weights, without D and optimisers (loads with `model_from_checkpoint`)."
     ck = load_checkpoint(src) if isinstance(src, (str, Path)) else src
-    small = {k: (v.half() if v.is_floating_point() else v) for k, v in generating_state(ck).items() if not k.startswith("dis.")}
+    small = cast_floats({k: v for k, v in generating_state(ck).items() if not k.startswith("dis.")}, torch.float16)
     out = {**{k: v for k, v in ck.items() if k not in ("model", "optimizers", "ema")}, "model": small, "optimizers": {},
            "inference_only": True, **(extra or {})}
     return atomic_write(dst, lambda t: torch.save(out, t))
