@@ -11,15 +11,16 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import repo_root, write_json, write_text, git_sha, device_info
-from .mnist import ACTIONS, load_mnist, make_splits
-from .metrics import load_parser, train_parser, audit_parser, save_parser, audit_line, ssim_torch, calibrate_parser
-from .evaluate import generate_batch, score
-from .train import Trainer, TrainConfig, probe_precision
+from .model import generate_batch
+from .config import TrainConfig
+from .train import Trainer, probe_training
+from .checkpoint import load_checkpoint, model_from_checkpoint
+from .tasks import make_task, task_class
 
 # %% auto #0
-__all__ = ['BASE', 'ATOMS', 'OURS', 'STAGES', 'variant_overrides', 'variant_config', 'equal_time_samples', 'eval_set',
-           'summarise', 'score_model', 'reference_scores', 'snapshot_targets', 'run_variant', 'stage_table',
-           'table_markdown', 'plot_curves', 'rescore_run', 'ablation_parser', 'run_stage', 'main']
+__all__ = ['BASE', 'ATOMS', 'OURS', 'STAGES', 'variant_overrides', 'task_base', 'variant_config', 'equal_time_samples',
+           'score_model', 'reference_scores', 'snapshot_targets', 'run_variant', 'stage_table', 'table_markdown',
+           'plot_curves', 'rescore_run', 'stage_root', 'run_stage', 'main']
 
 # %% ../nbs/05b_ablate.ipynb #6205a452
 BASE = {"width": 16, "batch_size": 64, "valid_samples": 512}
@@ -43,70 +44,56 @@ def variant_overrides(name: str) -> dict:
         out.update(ATOMS[atom])
     return out
 
+def task_base(task, options: dict | None = None) -> dict:
+    "The study's base config on `task`: `BASE`, the task (with its options) and its paper recipe's defaults."
+    return {**BASE, "task": task.name, "task_options": dict(options or {}), **task.train_defaults}
+
 def variant_config(name: str, seed: int, samples: int, run_dir, base: dict | None = None) -> TrainConfig:
     "The TrainConfig of (variant, seed) at a sample budget."
     return TrainConfig(**{**(base or BASE), **variant_overrides(name), "seed": seed, "train_samples": samples,
                           "run_dir": str(run_dir), "profile": "ablate"})
 
 # %% ../nbs/05b_ablate.ipynb #5c9acfde
-def equal_time_samples(name: str, samples: int, base: dict | None = None) -> int:
+def equal_time_samples(name: str, samples: int, base: dict | None = None, task=None) -> int:
     "The budget of `name`: `samples` at the base width, scaled by measured speed when the variant changes the width."
     base = base or BASE
     w = variant_overrides(name).get("width", base["width"])
     if w == base["width"]: return samples
-    rate = lambda width: (lambda r: r[r["choice"]])(probe_precision(width, base["batch_size"]))
+    def rate(width):
+        cfg = variant_config(name, 0, samples, "", {**base, "width": width})
+        r = probe_training(cfg.model_config(task or make_task(cfg.task, **cfg.task_options)), base["batch_size"], cfg.loss_weights())
+        return r[r["choice"]]
     b = base["batch_size"]
     return max(b, int(samples * rate(w) / rate(base["width"])) // b * b)
 
 # %% ../nbs/05b_ablate.ipynb #7ee2d184
-def eval_set(test_ds, per_action: int, seed: int = 0) -> torch.Tensor:
-    "Positions of `per_action` seeded random test triplets of each action (sorted)."
-    g = torch.Generator().manual_seed(seed + 12345)
-    acts = test_ds.actions
-    picks = [torch.nonzero(acts == i).squeeze(1) for i in range(len(ACTIONS))]
-    return torch.cat([p[torch.randperm(len(p), generator=g)[:per_action]] for p in picks]).sort().values
-
-def summarise(s: dict, actions: np.ndarray) -> dict:
-    "Macro scores (over actions) of a `score` result, plus per-action exact and SSIM."
-    out = {}
-    per = {a: actions == i for i, a in enumerate(ACTIONS)}
-    for a, m in per.items():
-        out[f"exact_{a}"] = float(s["correct"][m].all(1).mean()); out[f"ssim_{a}"] = float(s["ssim"][m].mean())
-    out["exact"] = float(np.mean([out[f"exact_{a}"] for a in ACTIONS]))
-    out["exact_lenient"] = float(np.mean([s["correct_lenient"][m].all(1).mean() for m in per.values()]))
-    for i, k in enumerate(("digit", "x", "y", "w", "h")):
-        out[k] = float(np.mean([s["correct"][m][:, i].mean() for m in per.values()]))
-    out["ssim"] = float(np.mean([out[f"ssim_{a}"] for a in ACTIONS]))
-    return out
-
-def score_model(model, batch: dict, parser, seed: int = 0) -> dict:
-    "Generate for an evaluation batch and summarise the scores."
+def score_model(model, batch: dict, evaluator, seed: int = 0) -> dict:
+    "Generate for an evaluation batch and summarise the evaluator's scores."
     gen = generate_batch(model, batch["source"], batch["tokens"], batch["length"], seed=seed)
-    return summarise(score(gen, batch["target"], batch["target_label"], parser), batch["action"].numpy())
+    return evaluator.summarise(evaluator.score(gen, batch), batch["group"].numpy())
 
-def reference_scores(batch: dict, parser) -> dict:
-    "Copy-the-source and blank canvas on the same batch."
-    acts = batch["action"].numpy()
-    return {name: summarise(score(img, batch["target"], batch["target_label"], parser), acts)
-            for name, img in (("copy source", batch["source"]), ("blank", torch.zeros_like(batch["source"])))}
+def reference_scores(task, batch: dict, evaluator) -> dict:
+    "The task's reference outputs (copy source, ...) scored on the same batch."
+    return {name: evaluator.summarise(evaluator.score(img, batch), batch["group"].numpy())
+            for name, img in task.references(batch).items()}
 
 # %% ../nbs/05b_ablate.ipynb #e47939d3
 def snapshot_targets(samples: int, batch: int, snapshots: int) -> list[int]:
     "Sample counts (multiples of the batch) at which a run is scored."
     return sorted({max(batch, round(samples * (i + 1) / snapshots / batch) * batch) for i in range(snapshots)})
 
-def run_variant(name: str, seed: int, samples: int, root, parser, batch: dict, snapshots: int = 4,
-                base: dict | None = None, splits=None, quiet: bool = True, log=print) -> list[dict]:
-    "Train and score one (variant, seed); returns its learning curve (resumes from `root/name/seed<k>`)."
+def run_variant(name: str, seed: int, samples: int, root, evaluator, batch: dict, snapshots: int = 4,
+                base: dict | None = None, task=None, quiet: bool = True, log=print) -> list[dict]:
+    "Train and score one (variant, seed) on `task`; returns its learning curve (resumes from `root/name/seed<k>`)."
     run = Path(root) / name / f"seed{seed}"
     path = run / "curve.json"
     curve = json.loads(path.read_text())["curve"] if path.exists() else []
-    budget = equal_time_samples(name, samples, base)
+    budget = equal_time_samples(name, samples, base, task)
     cfg = variant_config(name, seed, budget, run, base)
     targets = snapshot_targets(budget, cfg.batch_size, snapshots)
     done = {c["samples"] for c in curve}
     if all(t in done for t in targets): return curve
-    tr = Trainer(cfg, splits=splits, quiet=quiet)
+    tr = Trainer(cfg, task=task, quiet=quiet)
     if tr.resume() and not quiet: log(f"  resumed {run} at {tr.step * cfg.batch_size:,} samples")
     for t in targets:
         if t in done: continue
@@ -114,167 +101,150 @@ def run_variant(name: str, seed: int, samples: int, root, parser, batch: dict, s
         tr.cfg.train_samples = t
         tr.fit()
         with tr.generating_weights():
-            s = score_model(tr.model, batch, parser, seed=seed)
-        curve.append({"samples": t, "elapsed_s": round(tr.elapsed, 1), "reading": "confident", **s})
+            s = score_model(tr.model, batch, evaluator, seed=seed)
+        curve.append({"samples": t, "elapsed_s": round(tr.elapsed, 1), "reading": evaluator.reading, **s})
         write_json(path, {"variant": name, "seed": seed, "budget": budget, "config": asdict(cfg), "git_sha": git_sha(),
                           "device": device_info()["processor"], "precision": str(tr.amp_dtype or "fp32"), "curve": curve})
-        log(f"  {name} seed {seed}: {t:,} samples, {tr.elapsed / 60:.1f} min, exact {s['exact']:.3f}, "
-            f"digit {s['digit']:.3f}, SSIM {s['ssim']:.3f}")
+        log(f"  {name} seed {seed}: {t:,} samples, {tr.elapsed / 60:.1f} min, " +
+            ", ".join(f"{k} {s[k]:.3f}" for k, _ in evaluator.curve_columns))
     return curve
 
 # %% ../nbs/05b_ablate.ipynb #b051e2f4
 STAGES = {
     # one change at a time from the paper's literal reading, one seed, a reduced budget
-    "screen-paper": {"variants": ["paper", "tanh", "sigmoid", "no-l2", "l2-scale", "per-sample", "detach-fake", "1:1"],
+    "screen-paper": {"task": "mnist", "variants": ["paper", "tanh", "sigmoid", "no-l2", "l2-scale", "per-sample", "detach-fake", "1:1"],
                      "seeds": [0], "samples": 256_000, "snapshots": 4},
     # beyond the paper, on top of the best combination of the paper's readings
-    "screen-ours": {"variants": ["sigmoid+no-l2", "sigmoid+no-l2+rec10", "sigmoid+no-l2+rec100", "sigmoid+no-l2+ema",
-                                 "sigmoid+no-l2+aux-fake", "sigmoid+no-l2+no-aux", "sigmoid+no-l2+edit-heavy",
-                                 "sigmoid+no-l2+lr5", "sigmoid+no-l2+w32"],   # sn (spectral norm) is an atom, not screened yet
+    "screen-ours": {"task": "mnist", "variants": ["sigmoid+no-l2", "sigmoid+no-l2+rec10", "sigmoid+no-l2+rec100", "sigmoid+no-l2+ema",
+                                                  "sigmoid+no-l2+aux-fake", "sigmoid+no-l2+no-aux", "sigmoid+no-l2+edit-heavy",
+                                                  "sigmoid+no-l2+lr5", "sigmoid+no-l2+w32"],   # sn (spectral norm) is an atom, not screened yet
                     "seeds": [0], "samples": 256_000, "snapshots": 4},
     # the paper's reading, the best run of the screens and EMA on top of it, two seeds; at the screening
     # budget (the seed-0 runs of the screens are reused), so that two seeds fit in the 2-core budget
-    "confirm": {"variants": ["paper", "sigmoid+no-l2+lr5", "sigmoid+no-l2+lr5+ema"],
+    "confirm": {"task": "mnist", "variants": ["paper", "sigmoid+no-l2+lr5", "sigmoid+no-l2+lr5+ema"],
                 "seeds": [0, 1], "samples": 256_000, "snapshots": 4},
 }
 
-def stage_table(rows: list[dict], refs: dict | None = None) -> pd.DataFrame:
-    "One row per variant: the final snapshot of each seed, mean and (min-max) spread."
+def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:
+    "One row per variant: the final snapshot of each seed, mean and (min-max) spread of each column."
     df = pd.DataFrame(rows)
     out = []
     for v, d in df.groupby("variant", sort=False):
         r = {"variant": v, "ours": any(a in OURS for a in v.split("+")), "seeds": len(d), "samples": int(d.samples.mean()),
              "train min": round(d.elapsed_s.mean() / 60, 1)}
-        for k in ("exact", "exact_lenient", "digit", "x", "y", "w", "h", "exact_remove", "exact_put", "exact_expand", "ssim"):
+        for k in columns:
             col = d[k] if k in d else pd.Series([np.nan] * len(d))
             r[k] = col.mean(); r[k + "_min"], r[k + "_max"] = col.min(), col.max()
         out.append(r)
     for name, s in (refs or {}).items():
         out.append({"variant": f"({name})", "ours": False, "seeds": 0, "samples": 0, "train min": 0.0,
-                    **{k: s.get(k, np.nan) for k in ("exact", "exact_lenient", "digit", "x", "y", "w", "h", "exact_remove", "exact_put", "exact_expand", "ssim")}})
+                    **{k: s.get(k, np.nan) for k in columns}})
     return pd.DataFrame(out)
 
-def table_markdown(t: pd.DataFrame) -> str:
-    "The stage table as Markdown: mean, with (min-max) when a variant has several seeds."
+def table_markdown(t: pd.DataFrame, columns: dict) -> str:
+    "The stage table as Markdown (`columns`: key -> header): mean, with (min-max) when a variant has several seeds."
     def cell(r, k):
         if r["seeds"] > 1: return f"{r[k]:.3f} ({r[k + '_min']:.3f}-{r[k + '_max']:.3f})"
         return f"{r[k]:.3f}"
-    lines = ["| variant | seeds | samples | train min | exact (macro) | exact, lenient | digit | x / y / w / h | remove | put | expand | SSIM (macro) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| variant | seeds | samples | train min | " + " | ".join(columns.values()) + " |",
+             "|---|---|---|---|" + "---|" * len(columns)]
     for _, r in t.iterrows():
         name = r["variant"] + (" (ours)" if r["ours"] else "")
-        geo = " / ".join(f"{r[k]:.3f}" for k in ("x", "y", "w", "h"))
-        lines.append(f"| {name} | {r['seeds']} | {r['samples']:,} | {r['train min']} | {cell(r, 'exact')} | {cell(r, 'exact_lenient')} | {cell(r, 'digit')} | "
-                     f"{geo} | {cell(r, 'exact_remove')} | {cell(r, 'exact_put')} | {cell(r, 'exact_expand')} | {cell(r, 'ssim')} |")
+        lines.append(f"| {name} | {r['seeds']} | {r['samples']:,} | {r['train min']} | " + " | ".join(cell(r, k) for k in columns) + " |")
     return "\n".join(lines) + "\n"
 
 # %% ../nbs/05b_ablate.ipynb #8c29005f
-def plot_curves(curves: pd.DataFrame, title: str = ""):
-    "Exact-label accuracy (lenient reading: every snapshot has it), digit accuracy and SSIM (macro) against training samples, per variant."
+def plot_curves(curves: pd.DataFrame, columns: dict, title: str = ""):
+    "The curve columns (key -> title) against training samples, per variant (mean; min-max band over seeds)."
     import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, 3, figsize=(14, 3.6))
+    fig, axs = plt.subplots(1, len(columns), figsize=(4.7 * len(columns), 3.6), squeeze=False)
+    axs = axs[0]
     for v, d in curves.groupby("variant", sort=False):
         g = d.groupby("samples")
-        for ax, k in zip(axs, ("exact_lenient", "digit", "ssim")):
+        for ax, k in zip(axs, columns):
+            if k not in d: continue
             m = g[k].mean()
             line, = ax.plot(m.index, m.values, "o-", ms=3, label=v)
             if d.seed.nunique() > 1: ax.fill_between(m.index, g[k].min().values, g[k].max().values, color=line.get_color(), alpha=0.15)
-    for ax, k in zip(axs, ("exact-label accuracy, lenient reading (macro)", "digit accuracy (macro)", "SSIM (macro)")):
+    for ax, k in zip(axs, columns.values()):
         ax.set_title(k, fontsize=9); ax.set_xlabel("training samples"); ax.grid(alpha=0.3)
     axs[0].legend(fontsize=6)
     fig.suptitle(title, fontsize=9)
     return fig
 
 # %% ../nbs/05b_ablate.ipynb #5847e200
-def rescore_run(run: Path, parser, batch: dict) -> bool:
-    "Score a finished run's last snapshot again with the current evaluator (its checkpoint is that snapshot); older entries keep their reading."
+def rescore_run(run: Path, evaluator, batch: dict) -> bool:
+    "Score a finished run's last snapshot again with the current evaluator (its checkpoint is that snapshot), unless it was read so."
     path, ck_path = run / "curve.json", run / "checkpoint.pt"
     if not (path.exists() and ck_path.exists()): return False
     c = json.loads(path.read_text())
-    from imi.train import load_checkpoint, model_from_checkpoint
     ck = load_checkpoint(ck_path)
     last = c["curve"][-1]
-    if ck["step"] * ck["train_config"]["batch_size"] != last["samples"] or last.get("reading") == "confident": return False
-    for e in c["curve"]:      # what was measured before the confidence rule is the lenient reading
-        if "reading" not in e: e.update(reading="lenient", exact_lenient=e["exact"])
-    s = score_model(model_from_checkpoint(ck), batch, parser, seed=c["seed"])
-    c["curve"][-1] = {**last, **s, "reading": "confident", "rescored": True}
+    if ck["step"] * ck["train_config"]["batch_size"] != last["samples"] or last.get("reading") == evaluator.reading: return False
+    s = score_model(model_from_checkpoint(ck), batch, evaluator, seed=c["seed"])
+    c["curve"][-1] = {**last, **s, "reading": evaluator.reading, "rescored": True}
     write_json(path, c)
     return True
 
-def ablation_parser(path=None, seed: int = 0, samples: int = 300_000) -> tuple:
-    "The artefact-robust parser the study scores with: `path`, else the shipped one, else one trained once into runs/ablate."
-    root = repo_root() or Path.cwd()
-    for p in ([Path(path)] if path else []) + [root / "data/checkpoints/parser.pt", root / "runs/ablate/parser.pt"]:
-        if p.exists():
-            parser, card = load_parser(p)
-            if parser.digit_threshold == 0 and (card.get("artefacts") or path):   # older parsers: calibrate once
-                test = make_splits(load_mnist(seed=seed), seed=seed)["test"]
-                card["digit_threshold"] = calibrate_parser(parser, test, seed=seed)
-                card["audit"] = audit_parser(parser, test, 10_000, seed=seed)
-                save_parser(parser, p, card)
-            if card.get("artefacts") or path: return parser, card, p
-    splits = make_splits(load_mnist(seed=seed), seed=seed)
-    print(f"training the evaluation parser ({samples:,} canvases with artefacts) ...", flush=True)
-    parser, info = train_parser(splits["train"], samples, seed=seed)
-    info["digit_threshold"] = calibrate_parser(parser, splits["test"], seed=seed)
-    card = {"seed": seed, **info, "audit": audit_parser(parser, splits["test"], 10_000, seed=seed), "git_sha": git_sha()}
-    p = root / "runs/ablate/parser.pt"; save_parser(parser, p, card)
-    return parser, card, p
+def stage_root(task_name: str) -> Path:
+    "Where a study's runs live: runs/ablate for digits, runs/ablate-<task> for other tasks."
+    return (repo_root() or Path.cwd()) / "runs" / ("ablate" if task_name == "mnist" else f"ablate-{task_name}")
 
-def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, snapshots: int = 4,
-              root=None, fig_dir=None, per_action: int = 400, parser=None, base: dict | None = None,
-              quiet: bool = False, rescore: bool = False) -> pd.DataFrame:
-    "Run (or resume) every (variant, seed) of a stage, rewriting its table and curves after each."
-    import matplotlib; import matplotlib.pyplot as plt
-    rootp = Path(root) if root else (repo_root() or Path.cwd()) / "runs" / "ablate"
-    figp = Path(fig_dir) if fig_dir else (repo_root() or Path.cwd()) / "figures"
+def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, snapshots: int = 4, root=None, fig_dir=None,
+              per_group: int = 400, evaluator=None, base: dict | None = None, quiet: bool = False, rescore: bool = False,
+              task="mnist", task_options: dict | None = None) -> pd.DataFrame:
+    "Run (or resume) every (variant, seed) of a stage on `task` (a name or a Task), rewriting its table and curves after each."
+    import matplotlib.pyplot as plt
     for v in variants: variant_overrides(v)                      # fail on a bad name before hours of work
-    if parser is None: parser, card, ppath = ablation_parser()
-    else: card, ppath = {"audit": audit_parser(parser, make_splits(load_mnist(seed=0), seed=0)["test"], 256)}, "given"
-    splits = make_splits(load_mnist(seed=0), seed=0)
-    batch = splits["test"].batch(eval_set(splits["test"], per_action))
-    refs = reference_scores(batch, parser)
+    task = make_task(task, **(task_options or {})) if isinstance(task, str) else task
+    base = base or task_base(task, task_options)
+    rootp = Path(root) if root else stage_root(task.name)
+    figp = Path(fig_dir) if fig_dir else (repo_root() or Path.cwd()) / "figures"
+    evaluator = evaluator or task.evaluator()
+    batch = task.eval_batch(per_group, seed=0)
+    refs = reference_scores(task, batch, evaluator)
+    cols, curve_cols = dict(evaluator.table_columns), dict(evaluator.curve_columns)
     runs = [(v, s) for v in variants for s in seeds]
     t0 = time.time()
     for i, (v, s) in enumerate(runs):
         if not quiet: print(f"[{i + 1}/{len(runs)}] {v} seed {s} ({(time.time() - t0) / 60:.0f} min so far)", flush=True)
         if rescore:
-            if rescore_run(rootp / v / f"seed{s}", parser, batch) and not quiet: print("  rescored the last snapshot", flush=True)
-        else: run_variant(v, s, samples, rootp, parser, batch, snapshots, base, splits=splits, quiet=quiet)
+            if rescore_run(rootp / v / f"seed{s}", evaluator, batch) and not quiet: print("  rescored the last snapshot", flush=True)
+        else: run_variant(v, s, samples, rootp, evaluator, batch, snapshots, base, task=task, quiet=quiet)
         rows, curves = [], []
         for vv, ss in runs:
             p = rootp / vv / f"seed{ss}" / "curve.json"
             if not p.exists(): continue
             c = json.loads(p.read_text())
-            curves += [{"variant": vv, "seed": ss, **({"exact_lenient": e["exact"]} if "reading" not in e else {}), **e}
-                       for e in c["curve"]]   # entries scored before the confidence rule read leniently
+            curves += [{"variant": vv, "seed": ss, **e} for e in c["curve"]]
             if len(c["curve"]) >= len(snapshot_targets(c["budget"], c["config"]["batch_size"], snapshots)):
                 rows.append({"variant": vv, "seed": ss, **c["curve"][-1]})
         cdf = pd.DataFrame(curves)
         write_text(figp / f"ablation_{stage}.csv", cdf.to_csv(index=False))
         if rows:
-            head = (f"Ablation stage `{stage}`: {per_action} test triplets per action ({per_action * len(ACTIONS):,}, seeded, "
-                    f"MNIST test images), read by the artefact-robust parser ({ppath}); macro averages over actions. "
-                    f"Base: the paper's literal reading at width {(base or BASE)['width']}, batch {(base or BASE)['batch_size']}; "
-                    f"budget {samples:,} samples at the base width (width variants: the same wall time). "
-                    f"Machine: {device_info()['processor']}, {torch.get_num_threads()} threads; git {git_sha()[:12]}. "
-                    f"{audit_line(card['audit'])}.\n\n")
-            write_text(figp / f"ablation_{stage}.md", head + table_markdown(stage_table(rows, refs)))
-        fig = plot_curves(cdf, f"ablation {stage}: {len(seeds)} seed(s), budget {samples:,} samples (width 16)")
+            head = (f"Ablation stage `{stage}` on the {task.name} task: {per_group} test triplets per group ({len(batch['group']):,}, "
+                    f"seeded), read by {evaluator.name}; macro averages over groups. Base: the paper's literal reading at width "
+                    f"{base['width']}, batch {base['batch_size']}; budget {samples:,} samples at the base width (width variants: "
+                    f"the same wall time). Machine: {device_info()['processor']}, {torch.get_num_threads()} threads; "
+                    f"git {git_sha()[:12]}. {evaluator.audit_line()}.\n\n")
+            write_text(figp / f"ablation_{stage}.md", head + table_markdown(stage_table(rows, refs, cols), cols))
+        fig = plot_curves(cdf, curve_cols, f"ablation {stage}: {len(seeds)} seed(s), budget {samples:,} samples (width {base['width']})")
         fig.savefig(figp / f"ablation_{stage}.png", dpi=100, bbox_inches="tight"); plt.close(fig)
-    return stage_table(rows, refs)
+    t = stage_table(rows, refs, cols)
+    t.attrs["columns"] = cols
+    return t
 
 # %% ../nbs/05b_ablate.ipynb #c9a6e502
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m imi.ablate", description="Train and score variants of the IMI training config.")
     ap.add_argument("--stage", default="screen-paper", help=f"a stage name ({', '.join(STAGES)}) or a new name with --variants")
+    ap.add_argument("--task", help="the task (mnist, avatar); default: the stage's, else mnist")
     ap.add_argument("--variants", nargs="+", help="variant names (atoms joined by +), replacing the stage's list")
     ap.add_argument("--seeds", nargs="+", type=int, help="seeds, replacing the stage's")
     ap.add_argument("--samples", type=int, help="sample budget at the base width, replacing the stage's")
     ap.add_argument("--snapshots", type=int, help="scored snapshots per run (the learning curve)")
-    ap.add_argument("--per-action", type=int, default=400, help="test triplets per action (default 400)")
-    ap.add_argument("--root", help="run folder (default runs/ablate)")
+    ap.add_argument("--per-group", type=int, default=None, help="test triplets per group (default 400 digits, 200 avatars)")
+    ap.add_argument("--root", help="run folder (default runs/ablate, runs/ablate-<task> for other tasks)")
     ap.add_argument("--fig-dir", help="where tables and curves go (default figures/)")
     ap.add_argument("--list", action="store_true", help="list the atoms and stages and exit")
     ap.add_argument("--rescore", action="store_true", help="train nothing: score the last snapshot of finished runs again with the current evaluator")
@@ -285,14 +255,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     st = dict(STAGES.get(a.stage, {}))
     if not st and not a.variants: ap.error(f"unknown stage {a.stage!r} (stages: {', '.join(STAGES)}); give --variants for a new one")
-    for k in ("variants", "seeds", "samples", "snapshots"):
+    for k in ("variants", "seeds", "samples", "snapshots", "task"):
         if getattr(a, k) is not None: st[k] = getattr(a, k)
-    st.setdefault("seeds", [0]); st.setdefault("samples", 256_000); st.setdefault("snapshots", 4)
+    st.setdefault("seeds", [0]); st.setdefault("samples", 256_000); st.setdefault("snapshots", 4); st.setdefault("task", "mnist")
     try: [variant_overrides(v) for v in st["variants"]]
     except ValueError as e: ap.error(str(e))
-    t = run_stage(a.stage, st["variants"], st["seeds"], st["samples"], st["snapshots"], a.root, a.fig_dir, a.per_action,
-                  rescore=a.rescore)
-    print(table_markdown(t))
+    per_group = a.per_group or st.get("per_group", 400 if st["task"] == "mnist" else 200)
+    t = run_stage(a.stage, st["variants"], st["seeds"], st["samples"], st["snapshots"], a.root, a.fig_dir, per_group,
+                  rescore=a.rescore, task=st["task"], task_options=st.get("task_options"))
+    print(table_markdown(t, t.attrs["columns"]))
     return 0
 
 if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())

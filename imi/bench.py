@@ -10,7 +10,7 @@ import torch
 from .core import device_info
 
 # %% auto #0
-__all__ = ['TRAIN_MODES', 'BENCHES', 'time_rate', 'bench_dataset', 'bench_train', 'bench_edit', 'bench_ssim', 'bench_avatars',
+__all__ = ['TRAIN_MODES', 'BENCHES', 'time_rate', 'bench_dataset', 'bench_train', 'bench_edit', 'bench_ssim', 'all_benches',
            'main']
 
 # %% ../nbs/bench.ipynb #6955bf48
@@ -23,14 +23,14 @@ def time_rate(fn, items_per_call: int, seconds: float = 3.0, warmup: int = 2) ->
     return n * items_per_call / elapsed
 
 # %% ../nbs/bench.ipynb #1148681d
-def bench_dataset(batch: int = 256, seconds: float = 3.0, threads: int = 1, seed: int = 0) -> dict:
-    "Triplets per second rendered by the dataset, one batch at a time."
-    from imi.mnist import load_mnist, make_splits
+def bench_dataset(batch: int = 256, seconds: float = 3.0, threads: int = 1, seed: int = 0, task: str = "mnist") -> dict:
+    "Triplets per second assembled by a task's training split, one batch at a time."
+    from imi.tasks import make_task
     torch.set_num_threads(threads)
-    ds = make_splits(load_mnist(seed=seed), seed=seed)["train"]
+    ds = make_task(task, seed=seed).splits["train"]
     rng = np.random.default_rng(seed)
     rate = time_rate(lambda: ds.batch(rng.integers(0, len(ds), batch)), batch, seconds)
-    return {"what": "dataset", "batch": batch, "threads": threads, "triplets_per_s": round(rate)}
+    return {"what": "dataset", "task": task, "batch": batch, "threads": threads, "triplets_per_s": round(rate)}
 
 # %% ../nbs/bench.ipynb #56d93d76
 TRAIN_MODES = {"fp32 eager, full backward": dict(precision="fp32", channels_last="no", full=True),
@@ -39,22 +39,25 @@ TRAIN_MODES = {"fp32 eager, full backward": dict(precision="fp32", channels_last
                "bf16 autocast + channels_last": dict(precision="bf16", channels_last="yes", full=False)}
 
 def bench_train(width: int = 32, batch: int = 64, seconds: float = 10.0, threads: int = 0, seed: int = 0,
-                modes: list[str] | None = None) -> dict:
-    "Training samples per second for each mode in `TRAIN_MODES`."
-    from imi.train import Trainer, TrainConfig
-    from imi.mnist import load_mnist, make_splits
+                modes: list[str] | None = None, task: str = "mnist", task_options: dict | None = None) -> dict:
+    "Training samples per second for each mode in `TRAIN_MODES`, on the task's data and paper recipe."
+    from imi.config import TrainConfig
+    from imi.train import Trainer
+    from imi.tasks import make_task
     if threads: torch.set_num_threads(threads)
-    splits = make_splits(load_mnist(seed=seed, train_per_class=20), seed=seed)
+    opts = task_options if task_options is not None else ({"train_per_class": 20} if task == "mnist" else {})
+    t = make_task(task, seed=seed, **opts)
     rows = {}
     for name in modes or list(TRAIN_MODES):
         m = TRAIN_MODES[name]
-        tr = Trainer(TrainConfig(width=width, batch_size=batch, train_samples=10 ** 9, precision=m["precision"],
-                                 channels_last=m["channels_last"], seed=seed), splits=splits, quiet=True)
+        tr = Trainer(TrainConfig(**{**t.train_defaults, "task": task, "task_options": opts, "width": width, "batch_size": batch,
+                                    "train_samples": 10 ** 9, "precision": m["precision"], "channels_last": m["channels_last"],
+                                    "seed": seed}), task=t, quiet=True)
         tr.full_backward = m["full"]
         rows[name] = round(time_rate(tr.train_step, batch, seconds), 1)
         print(f"  {name}: {rows[name]} samples/s", flush=True)
     base = next(iter(rows.values()))
-    return {"what": "train", "width": width, "batch": batch, "threads": torch.get_num_threads(),
+    return {"what": "train", "task": task, "width": width, "batch": batch, "threads": torch.get_num_threads(),
             "samples_per_s": rows, "ratio": {k: round(v / base, 2) for k, v in rows.items()}}
 
 # %% ../nbs/bench.ipynb #8a316966
@@ -75,10 +78,10 @@ def bench_edit(batch: int = 100, seconds: float = 0.0, threads: int = 0, checkpo
 # %% ../nbs/bench.ipynb #9a8ecedb
 def bench_ssim(batch: int = 10_000, seconds: float = 0.0, threads: int = 0, seed: int = 0) -> dict:
     "Seconds for the scikit-image loop and for the batched version on `batch` canvas pairs, and the speed-up."
-    from imi.mnist import load_mnist, make_splits
+    from imi.tasks import make_task
     from imi.metrics import ssim_skimage, ssim_torch
     if threads: torch.set_num_threads(threads)
-    test = make_splits(load_mnist(seed=seed), seed=seed)["test"]
+    test = make_task("mnist", seed=seed).splits["test"]
     b = test.batch(np.random.default_rng(seed).integers(0, len(test), batch))
     x, y = b["source"], b["target"]
     t0 = time.perf_counter(); ref = np.array([ssim_skimage(a[0].numpy(), c[0].numpy()) for a, c in zip(x, y)])
@@ -88,24 +91,19 @@ def bench_ssim(batch: int = 10_000, seconds: float = 0.0, threads: int = 0, seed
     return {"what": "ssim", "canvases": batch, "threads": torch.get_num_threads(), "skimage_s": round(t_sk, 3),
             "torch_s": round(t_torch, 3), "speedup": round(t_sk / t_torch, 1), "max_abs_diff": float(np.abs(fast - ref).max())}
 
-# %% ../nbs/bench.ipynb #b699e07a
-def bench_avatars(batch: int = 300, seconds: float = 0.0, threads: int = 1, seed: int = 0) -> dict:
-    "Avatars rendered per second in one process (SVG built by python-avatars, rasterised by resvg at 64 x 64)."
-    from imi.avatar import random_avatar, render_avatar
-    rng = np.random.default_rng(seed)
-    avs = [random_avatar(rng) for _ in range(batch)]
-    render_avatar(avs[0])   # warm-up
-    t0 = time.perf_counter()
-    for a in avs: render_avatar(a)
-    dt = time.perf_counter() - t0
-    return {"what": "avatars", "avatars": batch, "processes": 1, "avatars_per_s": round(batch / dt, 1)}
-
 # %% ../nbs/bench.ipynb #321953e8
-BENCHES = {"dataset": bench_dataset, "train": bench_train, "edit": bench_edit, "ssim": bench_ssim, "avatars": bench_avatars}
+BENCHES = {"dataset": bench_dataset, "train": bench_train, "edit": bench_edit, "ssim": bench_ssim}
+
+def all_benches() -> dict:
+    "The tool's benchmarks and those the tasks bring."
+    from imi.tasks import TASKS, task_class
+    return {**BENCHES, **{k: v for t in TASKS for k, v in task_class(t).benches.items()}}
 
 def main(argv: list[str] | None = None) -> int:
+    benches = all_benches()
     ap = argparse.ArgumentParser(prog="python -m imi.bench", description="imi speed benchmarks")
-    ap.add_argument("what", choices=sorted(BENCHES), help="what to measure")
+    ap.add_argument("what", choices=sorted(benches), help="what to measure")
+    ap.add_argument("--task", default="mnist", help="dataset, train: the task (mnist, avatar)")
     ap.add_argument("--batch", type=int, help="batch size (dataset: 256, train: 64)")
     ap.add_argument("--seconds", type=float, default=5.0, help="seconds to time each measurement")
     ap.add_argument("--threads", type=int, help="torch threads (dataset: 1, train: all)")
@@ -114,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     kw = {"batch": a.batch or {"dataset": 256, "train": 64, "edit": 100, "ssim": 10_000, "avatars": 300}[a.what],
           "seconds": a.seconds, "threads": a.threads if a.threads is not None else (1 if a.what in ("dataset", "avatars") else 0)}
     if a.what == "train": kw["width"] = a.width
-    r = BENCHES[a.what](**kw)
+    if a.what in ("dataset", "train"): kw["task"] = a.task
+    r = benches[a.what](**kw)
     d = device_info()
     print(f"{a.what}: {r}")
     print(f"machine: {d['processor']}, {d['cpu_count']} cores, torch {d['torch']}, {torch.get_num_threads()} thread(s), "

@@ -11,7 +11,8 @@ import torch
 
 # %% auto #0
 __all__ = ['set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text', 'write_json',
-           'cast_floats', 'save_state', 'load_state', 'set_style', 'save_figure']
+           'cast_floats', 'save_state', 'StateFileError', 'load_state', 'load_image_file', 'set_style', 'save_figure',
+           'model_card', 'write_card', 'shipped_or_train']
 
 # %% ../nbs/core.ipynb #a0d74ae6
 def set_seed(seed: int) -> None:
@@ -86,15 +87,40 @@ def save_state(path: str | Path, fmt: str, **state) -> Path:
     import torch
     return atomic_write(path, lambda t: torch.save({"format": fmt, **state}, t))
 
-def load_state(path: str | Path, fmt: str, what: str) -> dict:
-    "Load a file written by `save_state` with format `fmt`; a missing, unreadable or other file gets a clear error."
-    import torch
+class StateFileError(ValueError):
+    "A file that should hold a saved imi state (checkpoint, parser, reader) cannot be used; the message says why."
+
+def load_state(path: str | Path, fmt: str, what: str, error: type = StateFileError) -> dict:
+    "Load a file written by `save_state` with format `fmt`; a missing, damaged or other file gets a one-sentence error."
+    import torch, zipfile
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"no {what} at {path}")
+    if path.is_dir(): raise error(f"{path} is a folder, not a {what} file.")
+    head = path.read_bytes()[:4]
+    if not zipfile.is_zipfile(path):
+        if head.startswith(b"PK"):
+            raise error(f"{path} is truncated or damaged: it starts like a saved {what} but is incomplete.") from None
+        raise error(f"{path} is not a readable {what}: it is not a file that torch.save wrote.") from None
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e: raise ValueError(f"{path} is not a readable {what} checkpoint ({type(e).__name__})") from None
-    if not isinstance(ck, dict) or ck.get("format") != fmt: raise ValueError(f"{path} is not an imi {what}")
+    except Exception as e:
+        raise error(f"{path} is truncated or damaged and cannot be read as a {what} ({type(e).__name__}).") from None
+    if not isinstance(ck, dict) or "format" not in ck:
+        raise error(f"{path} is a torch file but not an imi {what} (it has no format tag).")
+    if ck["format"] != fmt:
+        other = str(ck["format"])
+        if other.startswith("imi-"): raise error(f"{path} is an imi file of another kind ({other}), not an imi {what} ({fmt}).")
+        raise error(f"{path} is not an imi {what}: its format is {other!r}, expected {fmt!r}.")
     return ck
+
+def load_image_file(path: str | Path):
+    "Open an image file with PIL (read in full), or raise one clear error naming the path."
+    from PIL import Image
+    p = Path(path)
+    if not p.exists(): raise FileNotFoundError(f"no image at {p}")
+    if p.is_dir(): raise ValueError(f"{p} is a folder, not an image file")
+    try: img = Image.open(p); img.load()
+    except Exception as e: raise ValueError(f"{p} is not an image file ({type(e).__name__})") from None
+    return img
 
 def set_style() -> None:
     "The companion's one figure style (seaborn paper context, ticks, a colour-blind-safe palette, grey images); each notebook calls it once."
@@ -106,3 +132,25 @@ def set_style() -> None:
 def save_figure(fig, fig_dir: str | Path, name: str, dpi: int = 110) -> Path:
     "Save a matplotlib figure as `fig_dir/name` (PNG), atomically, and return its path."
     return atomic_write(Path(fig_dir) / name, lambda t: fig.savefig(t, dpi=dpi, bbox_inches="tight", format="png"))
+
+# %% ../nbs/core.ipynb #3c0d0002
+def model_card(title: str, summary: str, facts: dict[str, str], sections: dict[str, str] | None = None) -> str:
+    "A model card in Markdown: title, one-paragraph summary, a table of facts (command, hardware, ...) and titled sections."
+    lines = [f"# Model card: {title}", "", summary.strip(), "", "| | |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in facts.items()] + [""]
+    for heading, text in (sections or {}).items(): lines += [f"## {heading}", "", text.strip(), ""]
+    return "\n".join(lines)
+
+def write_card(path: str | Path, *args, **kw) -> Path:
+    "Write `model_card(*args, **kw)` to `path` (atomically)."
+    return write_text(path, model_card(*args, **kw))
+
+def shipped_or_train(path: str | Path, use_shipped: bool, load, train, ship=None, what: str = "model"):
+    "`load(path)` with `use_shipped`; else `train()`, then `ship(result, path)` when `ship` is given. Says which it did."
+    if use_shipped:
+        if not Path(path).exists(): raise FileNotFoundError(f"no shipped {what} at {path}: run the profile once without use_shipped")
+        print(f"using the shipped {what} {path}", flush=True)
+        return load(path)
+    out = train()
+    if ship is not None: ship(out, path); print(f"shipped the {what} to {path} (with its card)", flush=True)
+    return out

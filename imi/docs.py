@@ -14,8 +14,10 @@ __all__ = ['MODULES', 'NOTICE', 'CONF', 'mathjax_dir', 'stage_notebooks', 'resul
            'index_page', 'check_links', 'build_site', 'main']
 
 # %% ../nbs/docs.ipynb #8e52b83d
-MODULES = ("mnist", "model", "losses", "sim", "train", "ablate", "metrics", "evaluate", "analysis", "avatar", "interactive",
-           "task", "core", "pipeline", "bench", "docs")
+MODULES = ("model", "losses", "sim", "config", "train", "hooks", "accel", "checkpoint", "metrics", "task", "tasks", "ablate",
+           "interactive", "core", "pipeline", "bench", "docs", "tasks.mnist.edits", "tasks.mnist.data", "tasks.mnist.parser",
+           "tasks.mnist.evaluate", "tasks.mnist.analysis", "tasks.mnist.task", "tasks.avatar.attributes", "tasks.avatar.text",
+           "tasks.avatar.data", "tasks.avatar.reader", "tasks.avatar.experiment", "tasks.avatar.task")
 
 def mathjax_dir() -> Path:
     "MathJax 2.7 as installed by nbclassic (a dependency of the docs extra)."

@@ -10,45 +10,17 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
-from .core import repo_root
-from .mnist import (EMPTY, Label, check_label, encode, parse_instruction, render_canvas, load_mnist, make_splits,
-                       PLACEMENTS, IMG_SIZE, to_uint8, resize_matrix, scale_pixels)
-from .train import load_checkpoint, model_from_checkpoint, CheckpointError
-from .evaluate import generate_batch
+from .core import repo_root, atomic_write
+from .model import generate_batch, scale_pixels
+from .checkpoint import load_checkpoint, model_from_checkpoint, CheckpointError
+from .tasks import make_task
 
 # %% auto #0
-__all__ = ['DEFAULT_CHECKPOINT', 'to_canvas', 'default_checkpoint', 'Step', 'Editor', 'EditorWidget', 'main']
-
-# %% ../nbs/10_interactive.ipynb #e188d511
-def to_canvas(img) -> torch.Tensor:
-    "An image (path, PIL, numpy or torch) -> uint8 [1, 64, 64] canvas."
-    expected = ("expected a file path, a PIL image, or an array of shape HxW, HxWxC or CxHxW (C = 1, 3 or 4), "
-                "uint8 in [0, 255] or float in [0, 1]")
-    if isinstance(img, (str, Path)):
-        p = Path(img)
-        if not p.exists(): raise FileNotFoundError(f"no image at {p}")
-        try: img = Image.open(p); img.load()
-        except Exception as e: raise ValueError(f"{p} is not an image file ({type(e).__name__}); {expected}") from None
-    if isinstance(img, Image.Image): a = np.asarray(img.convert("L"))
-    else:
-        a = img.detach().cpu().numpy() if isinstance(img, torch.Tensor) else np.asarray(img)
-        if a.dtype == object or a.ndim not in (2, 3): raise ValueError(f"got shape {a.shape}; {expected}")
-        if a.ndim == 3:
-            if a.shape[-1] in (1, 3, 4): pass
-            elif a.shape[0] in (1, 3, 4): a = np.moveaxis(a, 0, -1)
-            else: raise ValueError(f"got shape {a.shape}: no axis of 1, 3 or 4 channels; {expected}")
-            a = a[..., :3].mean(-1) if a.shape[-1] >= 3 else a[..., 0]
-        if a.dtype != np.uint8:
-            a = a.astype(np.float64)
-            if a.min() < 0 or a.max() > 255: raise ValueError(f"pixel values in [{a.min()}, {a.max()}]; {expected}")
-            if a.max() <= 1.0: a = a * 255
-    if min(a.shape) < 2: raise ValueError(f"got an image of size {a.shape}; {expected}")
-    a = np.asarray(a, dtype=np.float64)
-    out = resize_matrix(a.shape[0], IMG_SIZE) @ a @ resize_matrix(a.shape[1], IMG_SIZE).T
-    return torch.from_numpy(to_uint8(out))[None]
+__all__ = ['DEFAULT_CHECKPOINT', 'IMG_SIZE', 'default_checkpoint', 'Step', 'Editor', 'EditorWidget', 'main']
 
 # %% ../nbs/10_interactive.ipynb #ca53b47c
 DEFAULT_CHECKPOINT = "data/checkpoints/mnist_cpu.pt"
+IMG_SIZE = 64                 # the model's image size
 
 def default_checkpoint() -> Path:
     root = repo_root()
@@ -71,7 +43,6 @@ def _pil(img: torch.Tensor) -> Image.Image:
 class Editor:
     "Turn-by-turn editing of an image with a trained IMI model (digits or avatars)."
     def __init__(self, checkpoint=None, start=None, seed: int = 0, model=None, task=None):
-        from imi.task import make_task
         ck = None
         if model is None:
             ck = load_checkpoint(checkpoint or default_checkpoint()); model = model_from_checkpoint(ck)
@@ -81,28 +52,11 @@ class Editor:
         if self.task.channels != self.model.cfg.channels:
             raise ValueError(f"the {self.task.name} task has {self.task.channels} channel(s), the model {self.model.cfg.channels}")
         self.seed = seed
-        self.reset(start if start is not None else ("blank" if self.task.name == "mnist" else "random"))
-
-    def _start_image(self, start) -> torch.Tensor:
-        mnist = self.task.name == "mnist"
-        if isinstance(start, str) and start in ("blank", "test", "random"):
-            rng = np.random.default_rng(self.seed)
-            if mnist and start == "blank": return torch.zeros(1, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
-            if mnist and start == "test":
-                pools = load_mnist(seed=self.seed)
-                i = int(rng.integers(len(pools.test_images)))
-                label = Label(int(pools.test_labels[i]), *PLACEMENTS[rng.integers(len(PLACEMENTS))])
-                return torch.from_numpy(render_canvas(pools.test_images[i], label, IMG_SIZE))[None]
-            if not mnist and start == "random":
-                from imi.avatar import random_avatar, render_avatar
-                return self.task.to_image(render_avatar(random_avatar(rng)))
-            raise ValueError(f"start {start!r} is not available for the {self.task.name} task: use "
-                             f"{'blank or test' if mnist else 'random'}, or an image")
-        return self.task.to_image(start)
+        self.reset(start if start is not None else self.task.default_start)
 
     def reset(self, start=None) -> torch.Tensor:
-        "Start over from `start` ('blank', 'test', or an image); None: the current chain's start."
-        img = self._start_image(start) if start is not None else self.history[0].image
+        "Start over from `start` (the task's start names, or an image); None: the current chain's start."
+        img = self.task.start_image(start, self.seed) if start is not None else self.history[0].image
         self.history = [Step(None, img)]
         return img
 
@@ -145,7 +99,6 @@ class Editor:
 
     def save_strip(self, path, gif: bool = True, scale: int = 2) -> list[Path]:
         "Write the chain as a PNG strip (and an animated GIF beside it); returns the paths written."
-        from imi.core import atomic_write
         path = Path(path); out = [atomic_write(path, lambda t: self.strip(scale).save(t, format="PNG"))]
         if gif:
             frames = [_pil(s.image).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]

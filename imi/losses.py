@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 import torch
 import torch.nn.functional as F
-from .mnist import SLOTS
 
 # %% auto #0
 __all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
@@ -28,11 +27,11 @@ def feature_matching(real: list[torch.Tensor], fake: list[torch.Tensor]) -> torc
 
 # %% ../nbs/03_losses.ipynb #a0fe1e6b
 def label_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
-    "Eq 28: the sum over slots of softmax cross-entropy; `labels` is [B, 5] (digit, x, y, w, h)."
+    "Eq 28: the sum over slots of softmax cross-entropy; `labels` [B, n_slots] has one column per head, in the heads' order."
     if not logits or labels is None:     # no heads (avatars) or no labels
         ref = labels if labels is not None else next(iter(logits.values()), None)
         return torch.zeros((), device=ref.device if ref is not None else None)
-    return sum(F.cross_entropy(logits[k].float(), labels[:, SLOTS.index(k)]) for k in logits)
+    return sum(F.cross_entropy(logits[k].float(), labels[:, i]) for i, k in enumerate(logits))
 
 # %% ../nbs/03_losses.ipynb #040a467b
 KIND_NAMES = ("source", "target", "instruction")

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field, asdict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .mnist import SLOT_CLASSES, VOCAB
+from .sim import MaskGenerator, MaskedSourceEncoder, masked_source
 
 # %% auto #0
 __all__ = ['ModelConfig', 'ConvTrunk', 'ImageEncoder', 'InstructionEncoder', 'Fusion', 'dcgan_decoder', 'Generator',
-           'Discriminator', 'IMI', 'dcgan_init']
+           'Discriminator', 'IMI', 'dcgan_init', 'scale_pixels', 'unscale_pixels', 'generate_batch']
 
 # %% ../nbs/02_model.ipynb #6164dc8a
 @dataclass
 class ModelConfig:
-    "Sizes and switches of the IMI model. Defaults are the paper's MNIST model."
+    "Sizes and switches of the IMI model. Defaults are the paper's (its MNIST model); a task gives `vocab_size` and `aux`."
     channels: int = 1             # 1 for digits, 3 for avatars
     img_size: int = 64            # the paper's 64x64
     width: int = 64               # conv width: width*8 x 4 x 4 at the bottom (the paper: 512x4x4)
@@ -27,12 +27,12 @@ class ModelConfig:
     emb_dim: int = 128            # word embedding (not in the paper)
     cond_dim: int = 1024          # phi_fc
     dis_hidden: int = 1024        # FC_Dis hidden size (not in the paper)
-    vocab_size: int = len(VOCAB)
+    vocab_size: int = 0           # the task's vocabulary size (required)
     output: str = "linear"        # generator output: linear (MNIST), tanh (avatars) or sigmoid
     normalize: str = "l2"         # before fusion: "l2" (unit norm, after Kiros et al.), "scale" (unit norm times a
                                   # learned scale, ours) or "none"
     spectral_norm: bool = False   # spectral normalisation of D's weights (ours, not in the paper)
-    aux: dict = field(default_factory=lambda: dict(SLOT_CLASSES))  # auxiliary classifier heads; {} for none
+    aux: dict = field(default_factory=dict)  # auxiliary classifier heads {slot: classes} (MNIST: its 5 slots); {} for none
     sim: bool = False             # Source Image Masking (section 5)
     imm_dim: int = 128            # phi_imm, the masked-source vector (SIM only; not in the paper)
 
@@ -44,6 +44,7 @@ class ModelConfig:
             raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {self.output!r}")
         if self.img_size != 64: raise ValueError(f"the DCGAN layout here is for 64x64 images, got {self.img_size}")
         if self.width < 1: raise ValueError(f"width must be positive, got {self.width}")
+        if self.vocab_size < 2: raise ValueError(f"vocab_size is the task's vocabulary size (at least 2), got {self.vocab_size}")
 
     def to_dict(self) -> dict: return asdict(self)
 
@@ -174,11 +175,9 @@ class IMI(nn.Module):
         self.fuse = Fusion(cfg)
         self.gen = Generator(cfg)
         self.dis = Discriminator(cfg)
-        if cfg.sim:
-            from imi.sim import MaskGenerator
-            self.mask_gen = MaskGenerator(cfg)
-            self.imm_enc = nn.Sequential(ConvTrunk(cfg.channels, cfg.width), _LastFlat(),
-                                         nn.Linear(8 * cfg.width * 16, cfg.imm_dim))
+        if cfg.sim:   # the SIM networks (imi.sim), built from this notebook's blocks
+            self.mask_gen = MaskGenerator(*dcgan_decoder(cfg.im_dim + cfg.text_dim, cfg.width, 1), cfg.width, cfg.channels)
+            self.imm_enc = MaskedSourceEncoder(ConvTrunk(cfg.channels, cfg.width), cfg.imm_dim)
         self.apply(dcgan_init)
 
     def param_groups(self) -> dict[str, list[nn.Parameter]]:
@@ -196,8 +195,7 @@ class IMI(nn.Module):
     def generate(self, phi_im_s, phi_i, cond, source, z, mask=None):
         "G(z, cond) (eq 4), or with SIM G(z, cond, phi_imm) from the masked source (eqs 24-27; `mask` given: use it). Returns (x, mask)."
         if not self.cfg.sim: return self.gen(z, cond), None
-        if mask is None: mask = self.mask_gen(phi_im_s, phi_i)
-        phi_imm = self.imm_enc(source * mask)
+        phi_imm, mask = masked_source(self.mask_gen, self.imm_enc, phi_im_s, phi_i, source, mask)
         return self.gen(z, cond, phi_imm), mask
 
     @torch.no_grad()
@@ -208,12 +206,36 @@ class IMI(nn.Module):
         z = self.sample_z(len(source)) if z is None else z
         return self.generate(phi_s, phi_i, self.fuse(phi_s, phi_i), source, z)[0]
 
-class _LastFlat(nn.Module):
-    "Keep the last block of a ConvTrunk's output, flattened."
-    def forward(self, feats): return feats[-1].flatten(1)
-
 def dcgan_init(m: nn.Module) -> None:
     "DCGAN initialisation: N(0, 0.02) for conv weights, N(1, 0.02) for batch-norm scales."
     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)): nn.init.normal_(m.weight, 0.0, 0.02)
     elif isinstance(m, (nn.BatchNorm2d, nn.BatchNorm1d)):
         nn.init.normal_(m.weight, 1.0, 0.02); nn.init.zeros_(m.bias)
+
+# %% ../nbs/02_model.ipynb #8663914b
+def scale_pixels(x, output: str = "linear") -> torch.Tensor:
+    "uint8-range pixels -> the model's range for a generator `output` of 'linear', 'tanh' or 'sigmoid'."
+    x = torch.as_tensor(x).float()
+    if output == "sigmoid": return x / 255
+    if output in ("linear", "tanh"): return x / 128 - 1
+    raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {output!r}")
+
+def unscale_pixels(y, output: str = "linear") -> torch.Tensor:
+    "The inverse of `scale_pixels`, clipped to [0, 255] and rounded to uint8."
+    y = torch.as_tensor(y).float()
+    if output == "sigmoid": x = y * 255
+    elif output in ("linear", "tanh"): x = (y + 1) * 128
+    else: raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {output!r}")
+    return x.round().clamp(0, 255).to(torch.uint8)
+
+@torch.no_grad()
+def generate_batch(model: IMI, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, seed: int = 0,
+                   chunk: int = 512) -> torch.Tensor:
+    "uint8 sources [B,C,64,64] + instructions -> uint8 generated images, with noise seeded per call."
+    model.eval()
+    out_kind = model.cfg.output
+    g = torch.Generator().manual_seed(seed)
+    z = torch.randn(len(source), model.cfg.z_dim, generator=g)
+    outs = [unscale_pixels(model.edit(scale_pixels(s, out_kind), t, n, zz), out_kind)
+            for s, t, n, zz in zip(source.split(chunk), tokens.split(chunk), lengths.split(chunk), z.split(chunk))]
+    return torch.cat(outs)

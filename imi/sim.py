@@ -6,22 +6,36 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from .model import dcgan_decoder
 
 # %% auto #0
-__all__ = ['MaskGenerator', 'equality_mask']
+__all__ = ['MaskGenerator', 'MaskedSourceEncoder', 'masked_source', 'equality_mask']
 
 # %% ../nbs/04_sim.ipynb #5b664f6a
 class MaskGenerator(nn.Module):
     "CNN_MGen: [phi_im; phi_I] -> a 1 x 64 x 64 mask in [0, 1], replicated over the image channels (eqs 24-25)."
-    def __init__(self, cfg):
+    def __init__(self, fc: nn.Module, net: nn.Module, width: int, channels: int):
         super().__init__()
-        self.fc, self.net = dcgan_decoder(cfg.im_dim + cfg.text_dim, cfg.width, 1)   # the generator's layout
-        self.width, self.channels = cfg.width, cfg.channels
+        self.fc, self.net = fc, net          # a DCGAN decoder to one channel: fc to 8w x 4 x 4, then the convs
+        self.width, self.channels = width, channels
 
     def forward(self, phi_im, phi_i) -> torch.Tensor:
         m = torch.sigmoid(self.net(self.fc(torch.cat([phi_im, phi_i], 1)).view(-1, 8 * self.width, 4, 4)))
         return m.expand(-1, self.channels, -1, -1)  # m_color: the same mask on every channel (eq 25)
+
+# %% ../nbs/04_sim.ipynb #0d5a8691
+class _LastBlock(nn.Module):
+    "Keep the last block of a ConvTrunk's output, flattened."
+    def forward(self, feats): return feats[-1].flatten(1)
+
+class MaskedSourceEncoder(nn.Sequential):
+    "CNN_ImEncM: a masked image -> phi_imm (eq 26): a conv trunk (returning its blocks), its last block flattened, a linear layer."
+    def __init__(self, trunk: nn.Module, out_dim: int):
+        super().__init__(trunk, _LastBlock(), nn.Linear(trunk.out_dim, out_dim))
+
+def masked_source(mask_gen: MaskGenerator, imm_enc: MaskedSourceEncoder, phi_im, phi_i, source, mask=None):
+    "Eqs 24-26: (phi_imm, the mask); the mask generator runs only when `mask` is not given."
+    if mask is None: mask = mask_gen(phi_im, phi_i)
+    return imm_enc(source * mask), mask
 
 # %% ../nbs/04_sim.ipynb #31e7021d
 def equality_mask(source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -4,122 +4,26 @@
 
 # %% ../nbs/05_train.ipynb #f4592f56
 from __future__ import annotations
-import argparse, contextlib, json, math, os, sys, time
-from dataclasses import dataclass, asdict, fields
-from datetime import datetime, timezone
+import argparse, contextlib, sys, time
+from dataclasses import asdict, fields
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.distributed as dist
-import yaml
 from tqdm.auto import tqdm
-from .core import atomic_write, git_sha, repo_root, write_json, device_info, cast_floats
-from .mnist import (VOCAB, ACTIONS, load_mnist, make_splits, scale_pixels, unscale_pixels, SLOT_CLASSES)
-from .model import IMI, ModelConfig
-from .losses import (imi_losses, unlabelled_losses, sample_kinds, LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS,
-                        choose_update, g_objective)
+from .core import git_sha, repo_root, write_json, device_info
+from .model import IMI, ModelConfig, scale_pixels, unscale_pixels
+from .losses import imi_losses, unlabelled_losses, sample_kinds, choose_update, g_objective
 from .sim import equality_mask
-from .task import Task, make_task
+from .config import TrainConfig
+from .accel import convert_sync_bn, is_main, world, init_distributed, probe_training, resolve_precision, autocast
+from .hooks import EMA, Logger, Validator, Checkpointer
+from .checkpoint import (CheckpointError, checkpoint_state, save_checkpoint, load_checkpoint, check_resumable,
+                            export_inference_checkpoint)
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'LOGGED', 'TrainConfig', 'step_generator', 'EpochSampler', 'SyncBN', 'convert_sync_bn',
-           'probe_precision', 'resolve_precision', 'autocast', 'CheckpointError', 'save_checkpoint', 'load_checkpoint',
-           'generating_state', 'model_from_checkpoint', 'is_main', 'model_inputs', 'validate_model', 'EMA', 'Trainer',
-           'load_params', 'train_from_params', 'main', 'export_inference_checkpoint', 'ship_checkpoint']
-
-# %% ../nbs/05_train.ipynb #ad42cdc4
-@dataclass
-class TrainConfig:
-    "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
-    profile: str = "ci"
-    task: str = "mnist"             # the domain (imi.task): mnist or avatar
-    seed: int = 0
-    width: int = 64                 # the paper's width (512x4x4 at the bottom)
-    output: str = "linear"          # MNIST: linear output, pixels x/128 - 1
-    aux: bool = True                # auxiliary classifier heads (MNIST)
-    sim: bool = False               # Source Image Masking (avatars)
-    batch_size: int = 64
-    lr: float = 2e-4
-    beta1: float = 0.5
-    beta2: float = 0.999            # not in the paper
-    train_samples: int = 20 * 3_321_000   # the sample budget (the paper: 20 epochs of 3,321,000)
-    weights: str = "mnist"          # the lambda set: mnist or avatar
-    kind_probs: tuple = (1 / 3, 1 / 3, 1 / 3)
-    kind_per: str = "batch"         # the eq-20 kind drawn per minibatch (the paper) or per sample
-    normalize: str = "l2"           # phi_im / phi_I before fusion: l2 (the paper), scale (ours) or none
-    detach_fake: bool = False       # True: D's fake term does not reach the encoders through G(z, c)
-    aux_fake: bool = False          # ours: D's label heads also classify generated images (as AC-GAN does)
-    update: str = "eq23"            # eq23 (the paper), or "D:G", a fixed cycle of D then G steps, e.g. "1:1"
-    recon: float = 0.0              # ours: weight of a pixel L1 term toward the real image in G's objective
-    ema: float = 0.0                # ours: decay of an exponential moving average of the generating weights (0: off)
-    spectral_norm: bool = False     # ours: spectral normalisation of D
-    precision: str = "auto"         # fp32, bf16 or auto (a timed probe on CPU, bf16 on CUDA)
-    channels_last: str = "auto"     # yes, no or auto
-    threads: int = 0                # torch threads (0: leave the default)
-    train_per_class: int | None = None   # use fewer MNIST images per class (None: all of the pool)
-    valid_samples: int = 2048       # validation triplets scored at each validation
-    valid_every: int = 0            # steps between validations (0: 10 per run)
-    ckpt_every: int = 0             # steps between checkpoints (0: 20 per run)
-    log_every: int = 0              # steps between history entries (0: 200 per run)
-    run_dir: str | None = None      # default: runs/<profile> in the checkout
-    avatar_triplets: tuple = (4296, 230, 230)   # avatar task: train / valid / test triplets (the paper's counts)
-    avatar_pool: int = 20_000       # avatar task: unlabelled avatars rendered (the paper: 161,065)
-    avatar_reader_test: int = 2_000 # avatar task: held-out avatars of the reader's audit (rendered with the rest)
-    schedule: str = "epochs"        # epochs over the triplets, or "phases": blocks of unlabelled images, then triplets (§6.2)
-    phase_samples: int = 2200       # phases: samples per block (the paper's 2,200)
-    keep_snapshots: bool = False    # write a small inference checkpoint at every validation (model selection, Fig 11-12)
-
-    # keys whose change does not make a checkpoint incompatible with a resumed run
-    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples")
-
-    @classmethod
-    def from_params(cls, params: dict) -> "TrainConfig":
-        names = {f.name for f in fields(cls)}
-        cfg = cls(**{k: v for k, v in params.items() if k in names})
-        cfg.kind_probs, cfg.avatar_triplets = tuple(cfg.kind_probs), tuple(cfg.avatar_triplets)
-        return cfg
-
-    def make_task(self, with_data: bool = True, progress: bool = True) -> Task:
-        "The task this config trains on, with its data."
-        return make_task(self.task, seed=self.seed, train_per_class=self.train_per_class, triplets=self.avatar_triplets,
-                         pool=self.avatar_pool, reader_test=self.avatar_reader_test, with_data=with_data, progress=progress)
-
-    def __post_init__(self):
-        if self.kind_per not in ("batch", "sample"): raise ValueError(f"kind_per must be batch or sample, got {self.kind_per!r}")
-        self.update_cycle()    # validates `update`
-        if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
-        if self.schedule not in ("epochs", "phases"): raise ValueError(f"schedule must be epochs or phases, got {self.schedule!r}")
-
-    @property
-    def phase_steps(self) -> int:
-        "Steps per block of a phase (one unlabelled block and one triplet block make a phase)."
-        return max(1, self.phase_samples // self.batch_size)
-
-    def update_cycle(self) -> tuple[int, int] | None:
-        "None for the eq-23 rule, else (D steps, G steps) of the fixed cycle."
-        if self.update == "eq23": return None
-        try:
-            d, g = (int(v) for v in str(self.update).split(":"))
-            if d < 0 or g < 0 or d + g == 0: raise ValueError
-        except ValueError:
-            raise ValueError(f"update must be 'eq23' or 'D:G' with non-negative integers, e.g. '1:1', got {self.update!r}") from None
-        return d, g
-
-    def model_config(self, task: Task | None = None) -> ModelConfig:
-        "The model of this config for `task` (its channels, vocabulary and label heads; default: the digit task)."
-        channels, vocab, aux = (task.channels, len(task.vocab), task.aux) if task else (1, len(VOCAB), SLOT_CLASSES)
-        return ModelConfig(width=self.width, output=self.output, sim=self.sim, normalize=self.normalize, channels=channels,
-                           vocab_size=vocab, spectral_norm=self.spectral_norm, aux=dict(aux) if self.aux else {})
-
-    def loss_weights(self) -> LossWeights:
-        if self.weights not in ("mnist", "avatar"): raise ValueError(f"weights must be mnist or avatar, got {self.weights!r}")
-        base = MNIST_WEIGHTS if self.weights == "mnist" else AVATAR_WEIGHTS
-        return LossWeights(**{**base.to_dict(), "rec": self.recon})
-
-    @property
-    def steps(self) -> int: return math.ceil(self.train_samples / self.batch_size)
-
-    def every(self, value: int, per_run: int) -> int: return value or max(1, self.steps // per_run)
+__all__ = ['SCHEDULES', 'LOGGED', 'step_generator', 'EpochSampler', 'epoch_plan', 'phase_plan', 'update_side', 'model_inputs',
+           'train_step', 'validate_model', 'Trainer', 'load_params', 'train_from_params', 'main']
 
 # %% ../nbs/05_train.ipynb #e162fb2b
 def step_generator(seed: int, step: int, stream: int = 0) -> torch.Generator:
@@ -139,151 +43,26 @@ class EpochSampler:
         epochs = pos // self.n
         return torch.cat([self._permutation(int(e))[pos[epochs == e] % self.n] for e in epochs.unique()])
 
-# %% ../nbs/05_train.ipynb #25dc6230
-class SyncBN(nn.modules.batchnorm._BatchNorm):
-    "Batch norm whose training statistics are summed over all processes (CPU and GPU)."
-    def _check_input_dim(self, x): pass
+# %% ../nbs/05_train.ipynb #5c4ed002
+def epoch_plan(step: int, cfg: TrainConfig) -> tuple[str, int]:
+    "Epochs: every step trains on triplets; its position in the triplet stream is the step."
+    return "triplets", step
 
-    def forward(self, x):
-        if not (self.training and dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1):
-            return super().forward(x)
-        from torch.distributed.nn.functional import all_reduce
-        dims = [0] + list(range(2, x.dim()))
-        xf = x.float()
-        local = torch.cat([xf.sum(dims), (xf * xf).sum(dims), xf.new_tensor([x.numel() / x.shape[1]])])
-        tot = all_reduce(local)
-        c = x.shape[1]; n = tot[-1]
-        mean = tot[:c] / n; var = (tot[c:2 * c] / n - mean * mean).clamp_min(0)
-        with torch.no_grad():
-            m = self.momentum
-            self.running_mean.mul_(1 - m).add_(m * mean.detach())
-            self.running_var.mul_(1 - m).add_(m * var.detach() * n / (n - 1))
-            self.num_batches_tracked += 1
-        shape = [1, c] + [1] * (x.dim() - 2)
-        y = (xf - mean.view(shape)) * torch.rsqrt(var.view(shape) + self.eps)
-        return (y * self.weight.view(shape) + self.bias.view(shape)).to(x.dtype)
+def phase_plan(step: int, cfg: TrainConfig) -> tuple[str, int]:
+    "Phases (§6.2): a block of unlabelled images, then a block of triplets; (stream, position in that stream)."
+    bpb = cfg.phase_steps
+    cycle, pos = divmod(step, 2 * bpb)
+    return ("unlabelled", cycle * bpb + pos) if pos < bpb else ("triplets", cycle * bpb + pos - bpb)
 
-def convert_sync_bn(module: nn.Module) -> nn.Module:
-    "Replace every BatchNorm1d/2d by SyncBN with the same parameters and buffers."
-    for name, child in module.named_children():
-        if isinstance(child, (nn.BatchNorm1d, nn.BatchNorm2d)):
-            new = SyncBN(child.num_features, child.eps, child.momentum, child.affine, child.track_running_stats)
-            new.load_state_dict(child.state_dict())
-            setattr(module, name, new)
-        else: convert_sync_bn(child)
-    return module
+SCHEDULES = {"epochs": epoch_plan, "phases": phase_plan}
 
-# %% ../nbs/05_train.ipynb #6bf4f934
-def _probe_rate(width: int, batch: int, dtype, seconds: float):
-    "Training samples per second of a fresh width-`width` model on random data (CPU, channels_last), one value per round."
-    torch.manual_seed(0)
-    m = IMI(ModelConfig(width=width)).to(memory_format=torch.channels_last)
-    opt = torch.optim.Adam(m.parameters(), lr=1e-4)
-    x = torch.rand(batch, 1, 64, 64).contiguous(memory_format=torch.channels_last) * 2 - 1
-    tok = torch.randint(1, len(VOCAB), (batch, 6)); n = torch.full((batch,), 6)
-    lab = torch.zeros(batch, 5, dtype=torch.long)
-    def step():
-        with autocast(torch.device("cpu"), dtype):
-            out = imi_losses(m, x, x, tok, n, lab, lab, torch.randn(batch, 100), torch.zeros(batch, dtype=torch.long),
-                             MNIST_WEIGHTS)
-        opt.zero_grad(); (out["loss_d"] + out["loss_g"]).backward(); opt.step()
-    for _ in range(2): step()
-    while True:   # `seconds` of timed steps, as a generator so rounds of several precisions can interleave
-        t0, k = time.perf_counter(), 0
-        while time.perf_counter() - t0 < seconds: step(); k += 1
-        yield k * batch / (time.perf_counter() - t0)
-
-def probe_precision(width: int, batch: int = 64, seconds: float = 4.5, rounds: int = 3, use_cache: bool = True) -> dict:
-    "fp32 vs bf16-autocast training speed on this CPU at this width: {'fp32': s/s, 'bf16': s/s, 'choice': ...}."
-    from imi.core import cpu_model
-    key = f"{cpu_model()}|torch {torch.__version__}|width {width}|batch {batch}|threads {torch.get_num_threads()}"
-    path = Path(os.environ.get("IMI_CACHE", Path.home() / ".cache" / "imi")) / "precision.json"
-    cache = json.loads(path.read_text()) if use_cache and path.exists() else {}
-    if key in cache: return cache[key]
-    # interleaved rounds, best of each: a load that comes and goes affects both precisions alike
-    probes = {"fp32": _probe_rate(width, batch, None, seconds / rounds),
-              "bf16": _probe_rate(width, batch, torch.bfloat16, seconds / rounds)}
-    best = {k: 0.0 for k in probes}
-    for _ in range(rounds):
-        for k, p in probes.items(): best[k] = max(best[k], next(p))
-    r = {k: round(v, 1) for k, v in best.items()}
-    r["choice"] = "bf16" if r["bf16"] > 1.1 * r["fp32"] else "fp32"
-    if use_cache:
-        cache[key] = r
-        try: path.parent.mkdir(parents=True, exist_ok=True); write_json(path, cache)
-        except OSError: pass   # a read-only home only costs a new probe next time
-    return r
-
-def resolve_precision(cfg: TrainConfig, device: torch.device) -> tuple[torch.dtype | None, bool]:
-    "(autocast dtype or None, channels_last) for this config and device."
-    if cfg.precision not in ("auto", "fp32", "bf16"): raise ValueError(f"precision must be auto, fp32 or bf16, got {cfg.precision!r}")
-    if cfg.channels_last not in ("auto", "yes", "no"): raise ValueError(f"channels_last must be auto, yes or no, got {cfg.channels_last!r}")
-    if cfg.precision == "auto":
-        if device.type == "cuda": dtype = torch.bfloat16
-        elif device.type == "cpu":
-            dtype = torch.bfloat16 if probe_precision(cfg.width, cfg.batch_size)["choice"] == "bf16" else None
-        else: dtype = None
-    else: dtype = None if cfg.precision == "fp32" else torch.bfloat16
-    cl = cfg.channels_last == "yes" or (cfg.channels_last == "auto" and device.type == "cpu")
-    return dtype, cl
-
-def autocast(device: torch.device, dtype):
-    return torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
-
-# %% ../nbs/05_train.ipynb #2242ded1
-CKPT_FORMAT = "imi-checkpoint-1"
-
-class CheckpointError(ValueError): pass
-
-def save_checkpoint(path, model: IMI, opts: dict | None, step: int, cfg: TrainConfig, history: list,
-                    extra: dict | None = None, code_sha: str | None = None, task: Task | None = None) -> Path:
-    "Atomically write a training checkpoint; `code_sha` is the commit of the code that trained (default: now)."
-    state = {"format": CKPT_FORMAT, "model": model.state_dict(), "model_config": model.cfg.to_dict(),
-             "optimizers": {k: o.state_dict() for k, o in (opts or {}).items()}, "step": step,
-             "train_config": {k: v for k, v in asdict(cfg).items()}, "profile": cfg.profile,
-             "task": task.name if task else "mnist", "vocab": list(task.vocab if task else VOCAB),
-             "groups": list(task.groups if task else ACTIONS),
-             "git_sha": code_sha or git_sha(), "saved": datetime.now(timezone.utc).isoformat(), "history": history,
-             **(extra or {})}
-    return atomic_write(path, lambda t: torch.save(state, t))
-
-def load_checkpoint(path) -> dict:
-    "Read a checkpoint safely (weights_only) and check its format and vocabulary."
-    path = Path(path)
-    if not path.exists(): raise CheckpointError(f"no checkpoint at {path}")
-    try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        raise CheckpointError(f"{path} is not a readable imi checkpoint ({type(e).__name__}: {str(e)[:200]})") from None
-    if not isinstance(ck, dict) or ck.get("format") != CKPT_FORMAT:
-        raise CheckpointError(f"{path} is not an imi checkpoint (format {ck.get('format') if isinstance(ck, dict) else type(ck).__name__!r}, expected {CKPT_FORMAT})")
-    if ck.get("task", "mnist") == "mnist" and list(ck["vocab"]) != list(VOCAB):
-        raise CheckpointError(f"{path} was trained with another vocabulary ({len(ck['vocab'])} words, this code has {len(VOCAB)})")
-    return ck
-
-def generating_state(ck: dict) -> dict:
-    "The weights a checkpoint generates with: its EMA weights where it has them (`ema` on), else the trained ones."
-    return {**ck["model"], **(ck.get("ema") or {})}
-
-def model_from_checkpoint(ck: dict | str | Path) -> IMI:
-    "Build the model a checkpoint describes and load its generating weights (eval mode)."
-    ck = load_checkpoint(ck) if isinstance(ck, (str, Path)) else ck
-    model = IMI(ModelConfig(**ck["model_config"]))
-    state = cast_floats(generating_state(ck), torch.float32)
-    try: missing, unexpected = model.load_state_dict(state, strict=False)
-    except RuntimeError as e:
-        raise CheckpointError(f"checkpoint weights do not fit its model config: {str(e)[:300]}") from None
-    # an inference checkpoint may leave out the discriminator
-    bad = [k for k in missing if not k.startswith("dis.")] + list(unexpected)
-    if bad: raise CheckpointError(f"checkpoint and model disagree on {len(bad)} tensors, e.g. {bad[:3]}")
-    return model.eval()
+# %% ../nbs/05_train.ipynb #5c4ed005
+def update_side(cfg: TrainConfig, step: int, loss_d: float, loss_g: float) -> str:
+    "'dis' or 'gen': eq 23 on the two totals, or the config's fixed D:G cycle."
+    cycle = cfg.update_cycle()
+    return choose_update(loss_d, loss_g) if cycle is None else ("dis" if step % sum(cycle) < cycle[0] else "gen")
 
 # %% ../nbs/05_train.ipynb #84fc5f47
-def is_main() -> bool: return not (dist.is_available() and dist.is_initialized()) or dist.get_rank() == 0
-
-def _world() -> tuple[int, int]:
-    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
-    return 0, 1
-
 LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask", "recon", "label_dfake")
 
 def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim: bool = False) -> dict:
@@ -297,15 +76,55 @@ def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim:
     if sim: x["mask_target"] = equality_mask(b["source"], b["target"]).to(device)
     return x
 
+class _Step(nn.Module):
+    "The training forward as a module, so DistributedDataParallel can wrap it."
+    def __init__(self, model: IMI, weights, detach_fake: bool = False, aux_fake: bool = False):
+        super().__init__(); self.model, self.weights, self.detach_fake, self.aux_fake = model, weights, detach_fake, aux_fake
+    def forward(self, *args, unlabelled=None, generator=None, **kw):
+        if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
+        return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, aux_fake=self.aux_fake, **kw)
+
+def train_step(tr) -> dict:
+    "One iteration of trainer `tr`: the batch of this step, the losses, eq 23, backward and the optimiser steps."
+    cfg, B = tr.cfg, tr.cfg.batch_size
+    which, k = tr.plan(tr.step)
+    part = slice(tr.rank * B // tr.world, (tr.rank + 1) * B // tr.world)
+    tr.model.train()
+    g = step_generator(cfg.seed, tr.step)
+    z = torch.randn(B, tr.model.cfg.z_dim, generator=g)
+    if which == "triplets":
+        kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
+        x = tr.inputs(tr.splits["train"].batch(tr.sampler.indices(k)[part]))
+        with autocast(tr.device, tr.amp_dtype):
+            out = tr.step_module(**x, z=z[part].to(tr.device), kind=kind[part].to(tr.device))
+    else:
+        mf = torch.channels_last if tr.channels_last else torch.contiguous_format
+        imgs = scale_pixels(tr.pool.batch(tr.pool_sampler.indices(k)[part])["source"], cfg.output).to(tr.device).contiguous(memory_format=mf)
+        with autocast(tr.device, tr.amp_dtype):
+            out = tr.step_module(unlabelled=imgs, z=z[part].to(tr.device), generator=g)
+    names = [k for k in LOGGED if k in out]
+    terms = torch.stack([out[k].detach().float() for k in names])   # loss_d and loss_g come first
+    if tr.world > 1:
+        dist.all_reduce(terms); terms /= tr.world                    # means over the global batch
+    side = update_side(cfg, tr.step, terms[0], terms[1])
+    for o in tr.opts.values(): o.zero_grad(set_to_none=True)
+    loss = out["loss_d"] if side == "dis" else g_objective(out, tr.weights)
+    if tr.world > 1 or tr.full_backward: loss.backward()   # DDP's reducer expects every gradient
+    else: loss.backward(inputs=tr.side_params[side])   # skip gradients of the side that does not step
+    tr.opts[side].step(); tr.opts["enc"].step()
+    tr.step += 1
+    return {**dict(zip(names, terms.tolist())), "side": side}
+
+# %% ../nbs/05_train.ipynb #5c4ed010
 @torch.no_grad()
 def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu", amp_dtype=None,
-                   channels_last: bool = False, groups=ACTIONS) -> dict:
-    "Mean FM loss (instruction condition) and per-group (MNIST: action) L1 to target / source on a fixed seeded validation subset."
+                   channels_last: bool = False, groups: tuple = ()) -> dict:
+    "Mean FM loss (instruction condition) and per-group L1 to target / source on a fixed seeded validation subset."
     device = torch.device(device)
     n = min(n, len(valid_ds))
     idx = torch.randperm(len(valid_ds), generator=torch.Generator().manual_seed(cfg.seed))[:n]
     model.eval()
-    fm, l1t, l1s, acts = [], [], [], []
+    fm, l1t, l1s, grp = [], [], [], []
     for chunk in idx.split(256):
         b = valid_ds.batch(chunk)
         x = model_inputs(b, cfg.output, device, channels_last, cfg.sim)
@@ -317,227 +136,122 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
         fm.append(float(out["fmatch"]) * len(chunk))
         l1t.append((gen - b["target"].float()).abs().mean((1, 2, 3)) / 255)
         l1s.append((gen - b["source"].float()).abs().mean((1, 2, 3)) / 255)
-        acts.append(b["group"])
-    l1t, l1s, acts = torch.cat(l1t), torch.cat(l1s), torch.cat(acts)
+        grp.append(b["group"])
+    l1t, l1s, grp = torch.cat(l1t), torch.cat(l1s), torch.cat(grp)
     res = {"fmatch": sum(fm) / n, "l1_target": float(l1t.mean()), "l1_source": float(l1s.mean())}
     for i, a in enumerate(groups):
-        m = acts == i
+        m = grp == i
         if m.any(): res[f"l1_target_{a}"], res[f"l1_source_{a}"] = float(l1t[m].mean()), float(l1s[m].mean())
     return res
 
-class _Step(nn.Module):
-    "The training forward as a module, so DistributedDataParallel can wrap it."
-    def __init__(self, model: IMI, weights: LossWeights, detach_fake: bool = False, aux_fake: bool = False):
-        super().__init__(); self.model, self.weights, self.detach_fake, self.aux_fake = model, weights, detach_fake, aux_fake
-    def forward(self, *args, unlabelled=None, generator=None, **kw):
-        if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
-        return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, aux_fake=self.aux_fake, **kw)
-
-class EMA:
-    "Exponential moving average of the generating weights (all but D), with the usual warm-up of the decay."
-    def __init__(self, model: IMI, decay: float):
-        self.decay = decay
-        self.names = [k for k, v in model.state_dict().items() if not k.startswith("dis.") and v.is_floating_point()]
-        sd = model.state_dict()
-        self.shadow = {k: sd[k].detach().clone() for k in self.names}
-    def update(self, model: IMI, step: int):
-        d = min(self.decay, (1 + step) / (10 + step))
-        sd = model.state_dict()
-        torch._foreach_lerp_([self.shadow[k] for k in self.names], [sd[k].detach() for k in self.names], 1 - d)
-    @contextlib.contextmanager
-    def swapped(self, model: IMI):
-        "Use the averaged weights inside the block, the trained ones again after it."
-        sd = model.state_dict()
-        saved = {k: sd[k].detach().clone() for k in self.names}
-        with torch.no_grad():
-            for k in self.names: sd[k].copy_(self.shadow[k])
-        try: yield model
-        finally:
-            with torch.no_grad():
-                for k in self.names: sd[k].copy_(saved[k])
-
+# %% ../nbs/05_train.ipynb #5c4ed014
 class Trainer:
-    def __init__(self, cfg: TrainConfig, device: str | torch.device | None = None, splits=None, quiet: bool = False,
-                 task: Task | None = None):
+    def __init__(self, cfg: TrainConfig, device: str | torch.device | None = None, task=None, quiet: bool = False,
+                 callbacks: tuple = ()):
         self.cfg, self.quiet = cfg, quiet
-        self.rank, self.world = _world()
+        self.rank, self.world = world()
         if cfg.batch_size % self.world:
             raise ValueError(f"batch_size {cfg.batch_size} must divide by the {self.world} processes")
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
         if cfg.threads: torch.set_num_threads(cfg.threads)
         torch.manual_seed(cfg.seed)
-        self.task = task or cfg.make_task(with_data=splits is None, progress=not quiet)
-        self.splits = splits or self.task.splits
+        self.task = task or cfg.make_task(progress=not quiet)
+        self.splits = self.task.splits
         self.model = IMI(cfg.model_config(self.task))
         if self.world > 1: convert_sync_bn(self.model)
         self.model.to(self.device)
-        self.amp_dtype, self.channels_last = resolve_precision(cfg, self.device)
-        if self.channels_last: self.model.to(memory_format=torch.channels_last)
-        betas = (cfg.beta1, cfg.beta2)
-        groups = self.model.param_groups()
-        self.opts = {k: torch.optim.Adam(v, lr=cfg.lr, betas=betas) for k, v in groups.items()}
-        self._side_params = {"dis": groups["dis"] + groups["enc"], "gen": groups["gen"] + groups["enc"]}
-        self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.weights = cfg.loss_weights()
+        self.amp_dtype, self.channels_last = resolve_precision(
+            cfg.precision, cfg.channels_last, self.device, lambda: probe_training(self.model.cfg, cfg.batch_size, self.weights))
+        if self.channels_last: self.model.to(memory_format=torch.channels_last)
+        groups = self.model.param_groups()
+        self.opts = {k: torch.optim.Adam(v, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2)) for k, v in groups.items()}
+        self.side_params = {"dis": groups["dis"] + groups["enc"], "gen": groups["gen"] + groups["enc"]}
+        self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
-        step_module = _Step(self.model, self.weights, cfg.detach_fake, cfg.aux_fake)
+        self.callbacks = [c for c in (self.ema, Logger(), Validator(), Checkpointer()) if c is not None] + list(callbacks)
+        self.step_module = _Step(self.model, self.weights, cfg.detach_fake, cfg.aux_fake)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
-            step_module = DDP(step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None,
-                              find_unused_parameters=cfg.schedule == "phases")   # unlabelled steps leave the text encoder out
-        self.step_module = step_module
+            self.step_module = DDP(self.step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None,
+                                   find_unused_parameters=cfg.schedule == "phases")   # unlabelled steps leave the text encoder out
+        self.plan = lambda step: SCHEDULES[cfg.schedule](step, self.cfg)
         self.sampler = EpochSampler(len(self.splits["train"]), cfg.batch_size, cfg.seed)
-        self.pool = self.task.extra.get("pool") if cfg.schedule == "phases" else None
+        self.pool = self.task.pool if cfg.schedule == "phases" else None
         if cfg.schedule == "phases" and self.pool is None:
             raise ValueError(f"schedule 'phases' needs unlabelled images; the {self.task.name} task has none")
         self.pool_sampler = EpochSampler(len(self.pool), cfg.batch_size, cfg.seed + 1) if self.pool is not None else None
-        self.step, self.history, self.validations, self.elapsed = 0, [], [], 0.0
+        self.step, self.history, self.validations, self.elapsed, self.t0 = 0, [], [], 0.0, time.time()
         self.code_sha = git_sha()   # the code that runs this trainer, recorded in its checkpoints
-        self._dsteps = 0; self._acc = {}
 
     def run_dir(self) -> Path:
         return Path(self.cfg.run_dir) if self.cfg.run_dir else (repo_root() or Path.cwd()) / "runs" / self.cfg.profile
 
-    def _inputs(self, b: dict) -> dict:
+    def inputs(self, b: dict) -> dict:
         return model_inputs(b, self.cfg.output, self.device, self.channels_last, self.cfg.sim)
 
-    def plan(self, step: int) -> tuple[str, int]:
-        "What step `step` trains on: ('triplets', its index in the triplet stream) or ('unlabelled', index in the pool's)."
-        if self.cfg.schedule == "epochs": return "triplets", step
-        bpb = self.cfg.phase_steps
-        cycle, pos = divmod(step, 2 * bpb)
-        return ("unlabelled", cycle * bpb + pos) if pos < bpb else ("triplets", cycle * bpb + pos - bpb)
-
-    def train_step(self) -> dict:
-        cfg, B = self.cfg, self.cfg.batch_size
-        which, k = self.plan(self.step)
-        part = slice(self.rank * B // self.world, (self.rank + 1) * B // self.world)
-        self.model.train()
-        if which == "triplets":
-            idx = self.sampler.indices(k)
-            g = step_generator(cfg.seed, self.step)
-            z = torch.randn(B, self.model.cfg.z_dim, generator=g)
-            kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
-            x = self._inputs(self.splits["train"].batch(idx[part]))
-            with autocast(self.device, self.amp_dtype):
-                out = self.step_module(**x, z=z[part].to(self.device), kind=kind[part].to(self.device))
-        else:
-            idx = self.pool_sampler.indices(k)
-            g = step_generator(cfg.seed, self.step)
-            z = torch.randn(B, self.model.cfg.z_dim, generator=g)
-            mf = torch.channels_last if self.channels_last else torch.contiguous_format
-            imgs = scale_pixels(self.pool.batch(idx[part])["source"], cfg.output).to(self.device).contiguous(memory_format=mf)
-            with autocast(self.device, self.amp_dtype):
-                out = self.step_module(unlabelled=imgs, z=z[part].to(self.device), generator=g)
-        names = [k for k in LOGGED if k in out]
-        terms = torch.stack([out[k].detach().float() for k in names])   # loss_d and loss_g come first
-        if self.world > 1:
-            dist.all_reduce(terms); terms /= self.world                  # means over the global batch
-        cycle = cfg.update_cycle()
-        side = choose_update(terms[0], terms[1]) if cycle is None else ("dis" if self.step % sum(cycle) < cycle[0] else "gen")
-        for o in self.opts.values(): o.zero_grad(set_to_none=True)
-        loss = out["loss_d"] if side == "dis" else g_objective(out, self.weights)
-        if self.world > 1 or self.full_backward: loss.backward()   # DDP's reducer expects every gradient
-        else: loss.backward(inputs=self._side_params[side])  # skip gradients of the side that does not step
-        self.opts[side].step(); self.opts["enc"].step()
-        if self.ema is not None: self.ema.update(self.model, self.step)
-        self.step += 1; self._dsteps += side == "dis"
-        logged = dict(zip(names, terms.tolist()))
-        for k, v in logged.items(): self._acc[k] = self._acc.get(k, 0.0) + v
-        self._acc["n"] = self._acc.get("n", 0) + 1
-        return {**logged, "side": side}
-
-    def _flush_log(self, t0: float):
-        n = self._acc.pop("n", 0)
-        if not n: return
-        entry = {"step": self.step, "samples": self.step * self.cfg.batch_size,
-                 **{k: round(v / n, 5) for k, v in self._acc.items()}, "d_step_frac": round(self._dsteps / n, 4),
-                 "elapsed_s": round(time.time() - t0, 1)}
-        self.history.append(entry); self._acc, self._dsteps = {}, 0
-
-    def generating_weights(self):
-        "A context in which the model holds the weights that generate: the EMA ones when `ema` is on."
-        return self.ema.swapped(self.model) if self.ema is not None else contextlib.nullcontext(self.model)
-
-    def validate(self, n: int | None = None) -> dict:
-        "Validation numbers of the current model, with its generating weights (see `validate_model`)."
-        with self.generating_weights():
-            return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.valid_samples,
-                                                        self.device, self.amp_dtype, self.channels_last, self.task.groups)}
-
-    def checkpoint(self, path: Path | None = None) -> Path | None:
-        if not is_main(): return None
-        path = path or self.run_dir() / "checkpoint.pt"
-        extra = {"validations": self.validations, "elapsed_s": self.elapsed, "amp": str(self.amp_dtype or "fp32").replace("torch.", "")}
-        if self.ema is not None: extra["ema"] = self.ema.shadow
-        return save_checkpoint(path, self.model, self.opts, self.step, self.cfg, self.history, extra, code_sha=self.code_sha,
-                               task=self.task)
-
-    def snapshot(self) -> Path:
-        "A small inference checkpoint of the current generating weights in run_dir/snapshots/ (for model selection)."
-        path = self.run_dir() / "snapshots" / f"step_{self.step:08d}.pt"
-        state = {"format": CKPT_FORMAT, "model": self.model.state_dict(), "model_config": self.model.cfg.to_dict(),
-                 "step": self.step, "train_config": asdict(self.cfg), "profile": self.cfg.profile, "task": self.task.name,
-                 "vocab": list(self.task.vocab), "groups": list(self.task.groups), "git_sha": self.code_sha,
-                 "history": [], "validations": self.validations[-1:], "elapsed_s": self.elapsed}
-        if self.ema is not None: state["ema"] = self.ema.shadow
-        return export_inference_checkpoint(state, path)
-
-    def resume(self, path: Path | None = None) -> bool:
-        "Load the run's checkpoint if there is one; check it was made by the same config."
-        path = Path(path or self.run_dir() / "checkpoint.pt")
-        if not path.exists(): return False
-        ck = load_checkpoint(path)
-        new, default = asdict(self.cfg), asdict(TrainConfig())
-        old = {**default, **ck["train_config"]}     # keys added since the checkpoint was written: their defaults
-        norm = lambda v: tuple(v) if isinstance(v, list) else v
-        diff = {k: (old[k], new[k]) for k in new if k not in TrainConfig.RESUMABLE and norm(old[k]) != norm(new[k])}
-        if diff: raise CheckpointError(f"{path} was written by a different config: {diff} (checkpoint vs now)")
-        self.model.load_state_dict(ck["model"])
-        for k, o in self.opts.items(): o.load_state_dict(ck["optimizers"][k])
-        if self.ema is not None: self.ema.shadow = {k: v.to(self.device) for k, v in ck["ema"].items()}
-        self.step, self.history = ck["step"], list(ck["history"])
-        self.validations = list(ck.get("validations", [])); self.elapsed = ck.get("elapsed_s", 0.0)
-        return True
+    def train_step(self) -> dict: return train_step(self)
 
     def fit(self, resume: bool = False) -> dict:
-        "Train until the sample budget is spent; validate, log and checkpoint on the way."
-        cfg = self.cfg
+        "Train until the sample budget is spent, calling the hooks after every step."
         if resume and self.resume() and not self.quiet and is_main():
-            print(f"resumed {self.run_dir() / 'checkpoint.pt'} at step {self.step}/{cfg.steps}")
-        v_every, c_every, l_every = cfg.every(cfg.valid_every, 10), cfg.every(cfg.ckpt_every, 20), cfg.every(cfg.log_every, 200)
-        t0 = time.time() - self.elapsed
-        bar = tqdm(total=cfg.steps, initial=self.step, disable=self.quiet or not is_main(), mininterval=30,
-                   desc=f"train {cfg.profile} w{cfg.width}", unit="step")
-        while self.step < cfg.steps:
-            r = self.train_step(); bar.update(1)
-            if self.step % l_every == 0 or self.step == cfg.steps:
-                self._flush_log(t0)
-                bar.set_postfix(loss_d=f"{r['loss_d']:.3f}", loss_g=f"{r['loss_g']:.3f}",
-                                d_frac=self.history[-1]["d_step_frac"], refresh=False)
-            if self.step % v_every == 0 or self.step == cfg.steps:
-                if is_main():
-                    self.validations.append({**self.validate(), "elapsed_s": round(time.time() - t0, 1)})
-                    if cfg.keep_snapshots: self.snapshot()
-            self.elapsed = time.time() - t0
-            if self.step % c_every == 0 or self.step == cfg.steps: self.checkpoint()
-        bar.close()
-        self.elapsed = time.time() - t0
-        return {"steps": self.step, "samples": self.step * cfg.batch_size, "elapsed_s": round(self.elapsed, 1),
+            print(f"resumed {self.run_dir() / 'checkpoint.pt'} at step {self.step}/{self.cfg.steps}")
+        self.t0 = time.time() - self.elapsed
+        for c in self.callbacks: c.before_fit(self)
+        while self.step < self.cfg.steps:
+            out = self.train_step()
+            self.elapsed = time.time() - self.t0
+            for c in self.callbacks: c.after_step(self, out)
+        for c in self.callbacks: c.after_fit(self)
+        self.elapsed = time.time() - self.t0
+        return {"steps": self.step, "samples": self.step * self.cfg.batch_size, "elapsed_s": round(self.elapsed, 1),
                 "history": self.history, "validations": self.validations}
+
+# %% ../nbs/05_train.ipynb #5c4ed015
+def _generating_weights(self):
+    "A context in which the model holds the weights that generate: the EMA ones when `ema` is on."
+    return self.ema.swapped(self.model) if self.ema is not None else contextlib.nullcontext(self.model)
+
+def _validate(self, n: int | None = None) -> dict:
+    "Validation numbers of the current model, with its generating weights (see `validate_model`)."
+    with self.generating_weights():
+        return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.valid_samples,
+                                                    self.device, self.amp_dtype, self.channels_last, self.task.groups)}
+
+def _checkpoint(self, path: Path | None = None) -> Path | None:
+    "Write the resumable checkpoint (rank 0)."
+    if not is_main(): return None
+    extra = {"validations": self.validations, "elapsed_s": self.elapsed, "amp": str(self.amp_dtype or "fp32").replace("torch.", "")}
+    if self.ema is not None: extra["ema"] = self.ema.shadow
+    return save_checkpoint(path or self.run_dir() / "checkpoint.pt", self.model, self.opts, self.step, self.cfg, self.history,
+                           self.task, extra, code_sha=self.code_sha)
+
+def _snapshot(self) -> Path:
+    "A small inference checkpoint of the current generating weights in run_dir/snapshots/ (for model selection)."
+    extra = {"validations": self.validations[-1:], "elapsed_s": self.elapsed, **({"ema": self.ema.shadow} if self.ema else {})}
+    state = checkpoint_state(self.model, None, self.step, self.cfg, [], self.task, extra, code_sha=self.code_sha)
+    return export_inference_checkpoint(state, self.run_dir() / "snapshots" / f"step_{self.step:08d}.pt")
+
+def _resume(self, path: Path | None = None) -> bool:
+    "Load the run's checkpoint if there is one; check it was made by the same config and vocabulary."
+    path = Path(path or self.run_dir() / "checkpoint.pt")
+    if not path.exists(): return False
+    ck = load_checkpoint(path, task=self.task.name)
+    check_resumable(ck, path, self.cfg, self.task)
+    self.model.load_state_dict(ck["model"])
+    for k, o in self.opts.items(): o.load_state_dict(ck["optimizers"][k])
+    if self.ema is not None: self.ema.shadow = {k: v.to(self.device) for k, v in ck["ema"].items()}
+    self.step, self.history = ck["step"], list(ck["history"])
+    self.validations = list(ck.get("validations", [])); self.elapsed = ck.get("elapsed_s", 0.0)
+    return True
+
+Trainer.generating_weights, Trainer.validate, Trainer.checkpoint = _generating_weights, _validate, _checkpoint
+Trainer.snapshot, Trainer.resume = _snapshot, _resume
 
 # %% ../nbs/05_train.ipynb #43398765
 def load_params(profile: str) -> dict:
     from imi.pipeline import load_profile
     return load_profile(profile)
-
-def _init_distributed() -> str | None:
-    "Join the process group when started by torchrun; return the device to use."
-    if int(os.environ.get("WORLD_SIZE", "1")) <= 1: return None
-    if torch.cuda.is_available():
-        local = int(os.environ.get("LOCAL_RANK", 0)); torch.cuda.set_device(local)
-        dist.init_process_group("nccl"); return f"cuda:{local}"
-    dist.init_process_group("gloo"); return "cpu"
 
 def train_from_params(params: dict, resume: bool = False, device=None, quiet=False) -> tuple[Trainer, dict]:
     "Build the config from a parameter mapping, train, and write the run's summary (rank 0)."
@@ -557,13 +271,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m imi.train", description="Train the IMI model at a profile.")
     ap.add_argument("--profile", default="cpu", help="params/<profile>.yaml (ci, cpu, paper)")
     ap.add_argument("--resume", action="store_true", help="continue from runs/<profile>/checkpoint.pt")
-    ap.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", help="override config keys (YAML values)")
+    ap.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", help="override config keys or task options (YAML values)")
     a = ap.parse_args(argv)
     from imi.pipeline import parse_overrides
-    try: overrides = parse_overrides(a.set, allowed={f.name for f in fields(TrainConfig)})
+    from imi.tasks import task_option_names
+    try:
+        params = load_params(a.profile)
+        task = parse_overrides(a.set).get("task", params.get("task", "mnist"))
+        overrides = parse_overrides(a.set, allowed={f.name for f in fields(TrainConfig)} | set(task_option_names(task)))
     except ValueError as e: ap.error(str(e))
-    params = {**load_params(a.profile), **overrides}
-    device = _init_distributed()
+    params = {**params, **overrides}
+    device = init_distributed()
     try:
         train_from_params(params, resume=a.resume, device=device)
     except CheckpointError as e:
@@ -573,46 +291,3 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())
-
-# %% ../nbs/05_train.ipynb #ac7183c3
-def export_inference_checkpoint(src, dst, extra: dict | None = None) -> Path:
-    "Write an fp16 checkpoint of the generating weights, without D and optimisers (loads with `model_from_checkpoint`)."
-    ck = load_checkpoint(src) if isinstance(src, (str, Path)) else src
-    small = cast_floats({k: v for k, v in generating_state(ck).items() if not k.startswith("dis.")}, torch.float16)
-    out = {**{k: v for k, v in ck.items() if k not in ("model", "optimizers", "ema")}, "model": small, "optimizers": {},
-           "inference_only": True, **(extra or {})}
-    return atomic_write(dst, lambda t: torch.save(out, t))
-
-# %% ../nbs/05_train.ipynb #38a21989
-def ship_checkpoint(src, dst, command: str, notes: str = "") -> tuple[Path, Path]:
-    "Export an inference checkpoint to `dst` and write its model card `dst` with suffix .md."
-    src = Path(src); ck = load_checkpoint(src)
-    summary = json.loads((src.parent / "summary.json").read_text()) if (src.parent / "summary.json").exists() else {}
-    dst = export_inference_checkpoint(ck, dst)
-    tc, v = ck["train_config"], (ck.get("validations") or [{}])[-1]
-    dev = summary.get("device", {})
-    lines = [f"# Model card: {dst.name}", "",
-             f"IMI model for the {'digit-manipulation' if ck.get('task', 'mnist') == 'mnist' else ck['task']} task, "
-             f"{tc['profile']} profile.", "",
-             "| | |", "|---|---|",
-             f"| command | `{command}` |", f"| profile | {tc['profile']} |",
-             f"| training code | git {ck['git_sha']} |",
-             f"| hardware | {dev.get('processor', '?')}, {dev.get('cpu_count', '?')} cores, torch {dev.get('torch', '?')}, "
-             f"{summary.get('world', 1)} process(es) |",
-             f"| wall time | {ck.get('elapsed_s', 0) / 60:.1f} min |",
-             f"| samples | {ck['step'] * tc['batch_size']:,} ({ck['step']:,} steps of {tc['batch_size']}) |",
-             f"| width | {tc['width']} (the paper: 64) |",
-             f"| precision | {tc['precision']}{' (ran in ' + ck['amp'] + ')' if ck.get('amp') else ''} |",
-             f"| file | fp16 weights of the encoders and generator (no discriminator, no optimiser state) |", "",
-             "## Final validation (fixed seeded subset of the validation split)", "",
-             f"Mean feature-matching loss (instruction condition): {v.get('fmatch', float('nan')):.4f}", "",
-             f"| {'action' if ck.get('task', 'mnist') == 'mnist' else 'changed attribute'} | mean abs error to target | to source |",
-             "|---|---|---|"]
-    lines += [f"| {a} | {v[f'l1_target_{a}']:.4f} | {v[f'l1_source_{a}']:.4f} |" for a in ck.get("groups", ACTIONS) if f"l1_target_{a}" in v]
-    lines += [f"| all | {v.get('l1_target', float('nan')):.4f} | {v.get('l1_source', float('nan')):.4f} |", "",
-              "Errors are mean |generated - image| / 255 over 64x64 canvases.", "", "## Config", "", "```",
-              yaml.safe_dump(tc, sort_keys=False).strip(), "```", ""]
-    if notes: lines += ["## Notes", "", notes, ""]
-    card = dst.with_suffix(".md")
-    atomic_write(card, lambda t: Path(t).write_text("\n".join(lines)))
-    return dst, card

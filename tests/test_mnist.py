@@ -3,9 +3,9 @@ import gzip
 import numpy as np
 import pytest
 import torch
-from imi.mnist import (ACTIONS, DIRECTIONS, DIRECTION_DELTA, EMPTY, PLACEMENTS, TYPES, Label, Instruction,
-                       apply_instruction, parse_instruction, load_mnist, make_splits, read_idx, render_canvas,
-                       encode, DigitEditDataset)
+from imi.tasks.mnist.edits import (ACTIONS, DIRECTIONS, DIRECTION_DELTA, EMPTY, PLACEMENTS, Label, Instruction,
+                                   apply_instruction, parse_instruction, encode)
+from imi.tasks.mnist.data import TYPES, load_mnist, make_splits, read_idx, render_canvas, DigitEditDataset
 
 OPPOSITE = {d: next(e for e, v in DIRECTION_DELTA.items() if v == (-dx, -dy)) for d, (dx, dy) in DIRECTION_DELTA.items()}
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import torch
 import pytest
 from conftest import ROOT, tool
-from imi.train import load_checkpoint
+from imi.checkpoint import load_checkpoint
 from imi.model import IMI, ModelConfig
 
 TINY = ["log_every=1", "width=4", "batch_size=8", "train_samples=32", "train_per_class=1", "valid_samples=16", "precision=fp32"]

@@ -1,0 +1,22 @@
+"""MNIST training is bit-identical to the code before the house issue (#15): a short seeded run, one thread, fp32.
+The reference (tests/data/mnist_short_run.json) was recorded at commit 78fdfc1, before the trainer was split; on a
+machine with the same torch build and CPU capability the weights must match bit for bit, elsewhere the logged losses
+must agree to float tolerance (kernels differ between CPU families)."""
+import json, subprocess, sys
+import torch
+from conftest import ROOT
+
+def test_short_mnist_run_matches_the_recorded_reference(tmp_path):
+    out = tmp_path / "run.json"
+    r = subprocess.run([sys.executable, str(ROOT / "tests" / "short_run.py"), str(out)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600, env={"OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    got, ref = json.loads(out.read_text()), json.loads((ROOT / "tests" / "data" / "mnist_short_run.json").read_text())
+    assert len(got["losses"]) == len(ref["losses"]) == 24
+    same_machine = (ref["recorded"]["torch"] == torch.__version__ and
+                    ref["recorded"]["cpu_capability"] == torch.backends.cpu.get_cpu_capability())
+    if same_machine:
+        assert got["weights_sha256"] == ref["weights_sha256"] and got["ema_sha256"] == ref["ema_sha256"]
+        assert got["losses"] == ref["losses"]
+    for a, b in zip(got["losses"], ref["losses"]):
+        for x, y in zip(a, b): assert abs(x - y) <= 1e-3 * abs(y) + 1e-4, (a, b)
