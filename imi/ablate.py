@@ -32,16 +32,30 @@ ATOMS: dict[str, dict] = {
     "rec10": {"recon": 10.0}, "rec100": {"recon": 100.0}, "ema": {"ema": 0.999}, "sn": {"spectral_norm": True},
     "no-aux": {"aux": False}, "aux-fake": {"aux_fake": True}, "edit-heavy": {"kind_probs": (0.15, 0.15, 0.7)},
     "lr5": {"lr": 5e-4},
-    "w24": {"width": 24}, "w32": {"width": 32}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "sn", "w24", "w32", "aux-fake", "edit-heavy", "lr5")   # beyond the paper
+    "w24": {"width": 24}, "w32": {"width": 32},
+    # the avatar study (09_aimi): SIM's readings and the editing switches of 02-04
+    "no-sim": {"sim": "none"}, "sim-compose": {"sim": "compose"}, "mask-vector": {"mask_from": "vector"},
+    "skips": {"skips": True}, "film": {"film": True}, "resize": {"upsample": "resize"}, "dis-pair": {"dis_pair": True},
+    "bal": {"recon_balance": True}, "mask-bal": {"mask_loss": "balanced"}, "teacher": {"mask_teacher": 0.5},
+    "epochs": {"schedule": "epochs"}, "edit-only": {"kind_probs": (0.0, 0.0, 1.0)},
+    "t20k": {"task_options": {"triplets": (20000, 230, 230)}},
+    # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
+    "edit": {"sim": "compose", "skips": True, "film": True, "upsample": "resize", "recon": 100.0, "recon_balance": True,
+             "mask_loss": "balanced", "mask_teacher": 0.5, "schedule": "epochs", "kind_probs": (0.0, 0.0, 1.0),
+             "normalize": "none", "lr": 5e-4, "ema": 0.999, "update": "1:1"},
+    "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
+    "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}, "eq23": {"update": "eq23"}}
+OURS = ("l2-scale", "rec10", "rec100", "ema", "sn", "w24", "w32", "aux-fake", "edit-heavy", "lr5", "sim-compose", "mask-vector",
+        "skips", "film", "resize", "dis-pair", "bal", "mask-bal", "teacher", "edit-only", "t20k", "edit")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
-    "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right."
+    "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
     out = {}
     for atom in name.split("+"):
         if atom not in ATOMS:
             raise ValueError(f"unknown variant atom {atom!r} in {name!r}; atoms: {', '.join(ATOMS)}")
-        out.update(ATOMS[atom])
+        out.update({**ATOMS[atom], **({"task_options": {**out.get("task_options", {}), **ATOMS[atom]["task_options"]}}
+                                      if "task_options" in ATOMS[atom] else {})})
     return out
 
 def task_base(task, options: dict | None = None) -> dict:
@@ -50,7 +64,9 @@ def task_base(task, options: dict | None = None) -> dict:
 
 def variant_config(name: str, seed: int, samples: int, run_dir, base: dict | None = None) -> TrainConfig:
     "The TrainConfig of (variant, seed) at a sample budget."
-    return TrainConfig(**{**(base or BASE), **variant_overrides(name), "seed": seed, "train_samples": samples,
+    base, over = base or BASE, variant_overrides(name)
+    opts = {**base.get("task_options", {}), **over.get("task_options", {})}
+    return TrainConfig(**{**base, **over, "task_options": opts, "seed": seed, "train_samples": samples,
                           "run_dir": str(run_dir), "profile": "ablate"})
 
 # %% ../nbs/05b_ablate.ipynb #5c9acfde
@@ -93,6 +109,8 @@ def run_variant(name: str, seed: int, samples: int, root, evaluator, batch: dict
     targets = snapshot_targets(budget, cfg.batch_size, snapshots)
     done = {c["samples"] for c in curve}
     if all(t in done for t in targets): return curve
+    if task is not None and cfg.task_options != (base or {}).get("task_options", {}):   # a variant of the task's data
+        task = make_task(cfg.task, seed=task.options.seed, progress=not quiet, **cfg.task_options)
     tr = Trainer(cfg, task=task, quiet=quiet)
     if tr.resume() and not quiet: log(f"  resumed {run} at {tr.step * cfg.batch_size:,} samples")
     for t in targets:
@@ -123,6 +141,11 @@ STAGES = {
     # budget (the seed-0 runs of the screens are reused), so that two seeds fit in the 2-core budget
     "confirm": {"task": "mnist", "variants": ["paper", "sigmoid+no-l2+lr5", "sigmoid+no-l2+lr5+ema"],
                 "seeds": [0, 1], "samples": 256_000, "snapshots": 4},
+    # the avatar task (09_aimi): the paper's reading, eq 23 replaced, our recipe, and the recipe with one piece out
+    "avatar-screen": {"task": "avatar", "variants": ["paper", "paper+1:1", "edit", "edit+no-sim", "edit+no-skips", "edit+no-film",
+                                                      "edit+no-bal", "edit+no-teacher", "edit+all-kinds", "edit+no-ema",
+                                                      "edit+t20k"],
+                      "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:

@@ -132,7 +132,9 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights):
 
 def probe_key(model_cfg: ModelConfig, batch: int) -> str:
     "What the probe measured: width and batch, and any model option that changes the step's cost."
-    extra = "" if (model_cfg.channels, model_cfg.sim) == (1, False) else f"|channels {model_cfg.channels}|sim {model_cfg.sim}"
+    extra = "" if (model_cfg.channels, model_cfg.sim) == (1, "none") else f"|channels {model_cfg.channels}|sim {model_cfg.sim}"
+    extra += "".join(f"|{k}" for k in ("skips", "film", "dis_pair") if getattr(model_cfg, k)) + \
+             ("|resize" if model_cfg.upsample == "resize" else "")
     return f"width {model_cfg.width}|batch {batch}{extra}"
 
 def probe_training(model_cfg: ModelConfig, batch: int, weights, **kw) -> dict:

@@ -24,7 +24,7 @@ class TrainConfig:
     width: int = 64                 # the paper's width (512x4x4 at the bottom)
     output: str = "linear"          # MNIST: linear output, pixels x/128 - 1
     aux: bool = True                # the task's auxiliary classifier heads (MNIST)
-    sim: bool = False               # Source Image Masking (avatars)
+    sim: str = "none"               # Source Image Masking (avatars): none, paper (eqs 24-27) or compose (ours, 04_sim)
     batch_size: int = 64
     lr: float = 2e-4
     beta1: float = 0.5
@@ -51,6 +51,16 @@ class TrainConfig:
     schedule: str = "epochs"        # epochs over the triplets, or "phases": blocks of unlabelled images, then triplets (§6.2)
     phase_samples: int = 2200       # phases: samples per block (the paper's 2,200)
     keep_snapshots: bool = False    # write a small inference checkpoint at every validation (model selection, Fig 11-12)
+    # ours, for editing (the avatar study of 09_aimi measures each; all off in the paper profile; see 02-04)
+    mask_from: str = "decoder"      # SIM compose: the mask is G's extra channel (decoder) or CNN_MGen's (vector)
+    skips: bool = False             # G reads the condition image's encoder features at every scale
+    film: bool = False              # phi_fc scales and shifts every decoder block
+    upsample: str = "transposed"    # transposed (the paper) or resize (nearest x2 + 3x3 conv)
+    dis_pair: bool = False          # D reads the image beside the condition image
+    recon_balance: bool = False     # the pixel L1 as the mean inside plus the mean outside the change
+    mask_loss: str = "mse"          # the mask term: mse (the paper) or balanced (BCE, inside and outside apart, instruction condition)
+    mask_teacher: float = 0.0       # scheduled sampling: the true mask replaces the predicted one with this probability, decayed to 0
+    mask_teacher_until: float = 0.5 # ... over this fraction of the run
 
     # keys whose change does not make a checkpoint incompatible with a resumed run
     RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples")
@@ -69,6 +79,8 @@ class TrainConfig:
         if not 0 <= self.ema < 1: raise ValueError(f"ema must be in [0, 1), got {self.ema}")
         if self.schedule not in ("epochs", "phases"): raise ValueError(f"schedule must be epochs or phases, got {self.schedule!r}")
         self.kind_probs = tuple(self.kind_probs)
+        if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"    # older configs
+        if self.mask_loss not in ("mse", "balanced"): raise ValueError(f"mask_loss must be mse or balanced, got {self.mask_loss!r}")
         self.task_options = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(self.task_options).items()}
 
     def make_task(self, with_data: bool = True, progress: bool = True):
@@ -93,7 +105,16 @@ class TrainConfig:
     def model_config(self, task) -> ModelConfig:
         "The model of this config for `task` (its channels, vocabulary and label heads)."
         return ModelConfig(width=self.width, output=self.output, sim=self.sim, normalize=self.normalize, channels=task.channels,
-                           vocab_size=len(task.vocab), spectral_norm=self.spectral_norm, aux=dict(task.aux) if self.aux else {})
+                           vocab_size=len(task.vocab), spectral_norm=self.spectral_norm, aux=dict(task.aux) if self.aux else {},
+                           mask_from=self.mask_from, skips=self.skips, film=self.film, upsample=self.upsample, dis_pair=self.dis_pair)
+
+    @property
+    def needs_mask_target(self) -> bool: return self.sim != "none" or self.recon_balance
+
+    def teacher_p(self, step: int) -> float:
+        "The probability that the true mask replaces the predicted one at `step` (linear decay to 0)."
+        if not self.mask_teacher: return 0.0
+        return self.mask_teacher * max(0.0, 1 - step / max(1, self.mask_teacher_until * self.steps))
 
     def loss_weights(self) -> LossWeights:
         if self.weights not in ("mnist", "avatar"): raise ValueError(f"weights must be mnist or avatar, got {self.weights!r}")

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 from .core import repo_root, atomic_write
-from .model import generate_batch, scale_pixels
+from .model import generate_batch
 from .checkpoint import load_checkpoint, model_from_checkpoint, CheckpointError
 from .tasks import make_task
 
@@ -68,12 +68,8 @@ class Editor:
         unknown = self.task.check(instruction)             # raises with a helpful message if it cannot be used
         tok, n = self.task.encode([instruction])
         k = len(self.history)
-        out = generate_batch(self.model, self.current[None], tok, n, seed=self.seed * 100_003 + k)[0]
-        mask = None
-        if self.model.cfg.sim:
-            with torch.no_grad():
-                x = scale_pixels(self.current[None], self.model.cfg.output)
-                mask = self.model.mask_gen(self.model.img_enc(x), self.model.txt_enc(tok, n))[0, :1]
+        out, masks = generate_batch(self.model, self.current[None], tok, n, seed=self.seed * 100_003 + k, with_mask=True)
+        out, mask = out[0], (masks[0, :1] if masks is not None else None)
         self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown)))
         return out
 

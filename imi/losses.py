@@ -11,7 +11,7 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
            'triplet_conditions', 'sample_kinds', 'derangement', 'permutation_conditions', 'LossWeights', 'total_d',
-           'total_g', 'g_objective', 'choose_update', 'imi_losses', 'unlabelled_losses']
+           'total_g', 'g_objective', 'choose_update', 'region_means', 'edit_terms', 'imi_losses', 'unlabelled_losses']
 
 # %% ../nbs/03_losses.ipynb #efdf415d
 def ce(logit: torch.Tensor, target: float) -> torch.Tensor:
@@ -102,49 +102,85 @@ def choose_update(loss_d: float, loss_g: float) -> str:
     return "dis" if float(loss_d) > float(loss_g) else "gen"
 
 # %% ../nbs/03_losses.ipynb #4ece017e
+def region_means(err: torch.Tensor, change: torch.Tensor) -> torch.Tensor:
+    "Per sample: mean of `err` [B, 1, H, W] over the changed pixels plus its mean over the unchanged ones, averaged over samples."
+    inside = (err * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1)
+    outside = (err * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
+    return (inside + outside).mean()
+
+def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str) -> dict:
+    "The pixel term toward the real image `x` and the mask term, given the generator's parts and the true keep-mask."
+    fake = parts["image"]
+    if not recon_balance or keep is None: t = {"recon": (fake.float() - x.float()).abs().mean()}
+    else:
+        change = 1 - keep[:, :1].float()
+        t = {"recon": region_means((fake.float() - x.float()).abs().mean(1, keepdim=True), change)}
+        if parts["raw"] is not fake:   # composed: G's own drawing inside the change
+            raw_in = ((parts["raw"].float() - x.float()).abs().mean(1, keepdim=True) * change).sum((1, 2, 3))
+            t["recon"] = t["recon"] + (raw_in / change.sum((1, 2, 3)).clamp_min(1)).mean()
+    pm = parts["pred_mask"]
+    if pm is not None and keep is not None:
+        if mask_loss == "mse": t["mask"] = F.mse_loss(pm.float(), keep.float())
+        else:
+            on = (kind == 2).float()
+            bce = F.binary_cross_entropy(pm[:, :1].float().clamp(1e-6, 1 - 1e-6), keep[:, :1].float(), reduction="none")
+            change = 1 - keep[:, :1].float()
+            per = (bce * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1) + \
+                  (bce * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
+            t["mask"] = (per * on).sum() / on.sum().clamp_min(1)
+    return t
+
 def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind,
                weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False,
-               aux_fake: bool = False) -> dict:
-    "All loss terms of one training iteration (eqs 10-22, 28-38; SIM mask MSE when the model has SIM)."
-    phi_s, phi_t = model.img_enc(source), model.img_enc(target)
+               aux_fake: bool = False, recon_balance: bool = False, mask_loss: str = "mse", teacher=None) -> dict:
+    "All loss terms of one training iteration (eqs 10-22, 28-38; the SIM mask term when the model has SIM; ours where switched on)."
+    cfg = model.cfg
+    if cfg.skips: (phi_s, f_s), (phi_t, f_t) = model.img_enc.encode(source), model.img_enc.encode(target)
+    else: phi_s, phi_t = model.img_enc(source), model.img_enc(target)
     phi_i = model.txt_enc(tokens, lengths)
     zero = torch.zeros_like(phi_i)
     c_s, c_t, c_i = model.fuse(phi_s, zero), model.fuse(phi_t, zero), model.fuse(phi_s, phi_i)
     c_r, c_w = triplet_conditions(c_s, c_t, c_i, kind)
     x = select_kind(kind, source, target, target)
     lab = select_kind(kind, source_label, target_label, target_label) if source_label is not None else None
-    # the image the right condition was encoded from, and its instruction vector (SIM reads them)
+    # the image the right condition was encoded from, and its instruction vector (SIM and the skips read them)
     cond_img = select_kind(kind, source, target, source)
-    fake, mask = model.generate(select_kind(kind, phi_s, phi_t, phi_s), select_kind(kind, zero, zero, phi_i),
-                                c_r, cond_img, z)
-    real_feats, fake_feats = model.dis.features(x), model.dis.features(fake)
+    skips = [select_kind(kind, a, b, a) for a, b in zip(f_s, f_t)] if cfg.skips else None
+    keep = None
+    if mask_target is not None:
+        ones = torch.ones_like(mask_target)   # kinds 0 and 1 reproduce the image they read: nothing changes
+        keep = select_kind(kind, ones, ones, mask_target)
+    parts = model.generate_parts(select_kind(kind, phi_s, phi_t, phi_s), select_kind(kind, zero, zero, phi_i), c_r, cond_img, z,
+                                 skips=skips, teacher=None if teacher is None or keep is None else (teacher, keep))
+    fake = parts["image"]
+    d_in = (lambda im: torch.cat([im, cond_img], 1)) if cfg.dis_pair else (lambda im: im)
+    real_feats, fake_feats = model.dis.features(d_in(x)), model.dis.features(d_in(fake))
     phi_real, phi_fake = real_feats[-1], fake_feats[-1]
     real_r, real_w = model.dis.judge(phi_real, c_r, c_w)
     fake_r = model.dis.judge(phi_fake, c_r)   # eqs 12 and 13 score the same logit against 0 and 1
-    phi_det = model.dis.features(fake.detach())[-1] if (detach_fake or aux_fake) else None
+    phi_det = model.dis.features(d_in(fake.detach()))[-1] if (detach_fake or aux_fake) else None
     fake_d = model.dis.judge(phi_det, c_r) if detach_fake else fake_r
     t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_d, 0.0), "g_fr": ce(fake_r, 1.0),
          "fmatch": feature_matching(real_feats, fake_feats),
          "label_real": label_loss(model.dis.classify(phi_real), lab),
-         "label_fake": label_loss(model.dis.classify(phi_fake), lab), "recon": (fake.float() - x.float()).abs().mean()}
+         "label_fake": label_loss(model.dis.classify(phi_fake), lab), **edit_terms(parts, x, keep, kind, recon_balance, mask_loss)}
     if aux_fake and lab is not None: t["label_dfake"] = label_loss(model.dis.classify(phi_det), lab)
     t["loss_d"], t["loss_g"] = total_d(t, weights), total_g(t, weights)
-    if mask is not None and mask_target is not None:
-        ones = torch.ones_like(mask_target)  # kinds 0 and 1 reproduce the image they read: nothing changes
-        t["mask"] = F.mse_loss(mask.float(), select_kind(kind, ones, ones, mask_target.float()))
-        t["loss_d"] = t["loss_d"] + weights.mask * t["mask"]; t["loss_g"] = t["loss_g"] + weights.mask * t["mask"]
+    if "mask" in t: t["loss_d"] = t["loss_d"] + weights.mask * t["mask"]; t["loss_g"] = t["loss_g"] + weights.mask * t["mask"]
     t["fake"], t["kind"] = fake, kind
     return t
 
 # %% ../nbs/03_losses.ipynb #edb98443
 def unlabelled_losses(model, images, z, weights: LossWeights, generator: torch.Generator | None = None) -> dict:
     "Loss terms of one batch of unlabelled images (source = target, no instruction; eqs 39-41 with eqs 10-16, 21-22)."
-    phi = model.img_enc(images)
-    zero = images.new_zeros(len(images), model.cfg.text_dim)
+    cfg = model.cfg
+    phi, feats = model.img_enc.encode(images)
+    zero = images.new_zeros(len(images), cfg.text_dim)
     c_r, c_w = permutation_conditions(model.fuse(phi, zero), generator)
-    ones = torch.ones_like(images) if model.cfg.sim else None
-    fake, _ = model.generate(phi, zero, c_r, images, z, mask=ones)
-    real_feats, fake_feats = model.dis.features(images), model.dis.features(fake)
+    ones = torch.ones_like(images) if cfg.sim != "none" else None
+    fake, _ = model.generate(phi, zero, c_r, images, z, mask=ones, skips=feats if cfg.skips else None)
+    d_in = (lambda im: torch.cat([im, images], 1)) if cfg.dis_pair else (lambda im: im)
+    real_feats, fake_feats = model.dis.features(d_in(images)), model.dis.features(d_in(fake))
     real_r, real_w = model.dis.judge(real_feats[-1], c_r, c_w)
     fake_r = model.dis.judge(fake_feats[-1], c_r)
     zero_t = torch.zeros((), device=images.device)

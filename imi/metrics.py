@@ -4,6 +4,7 @@
 
 # %% ../nbs/06a_metrics.ipynb #3b4b47fc
 from __future__ import annotations
+import warnings
 import numpy as np
 import pandas as pd
 import torch
@@ -115,10 +116,13 @@ def summarise_groups(values: dict[str, np.ndarray], groups: np.ndarray, names, a
     groups = np.asarray(groups); aggs = aggs or {}
     vals = {k: np.asarray(v, dtype=float) for k, v in values.items()}
     def row(m):
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings():   # a column that applies to none of a group's samples is NaN, silently
+            warnings.simplefilter("ignore", RuntimeWarning)
             return {"n": int(m.sum()), **{k: float(aggs.get(k, np.nanmean)(v[m])) if m.any() else np.nan for k, v in vals.items()}}
     present = [(i, n) for i, n in enumerate(names) if (groups == i).any()]
     rows = {n: row(groups == i) for i, n in present}
     rows["all"] = row(np.ones(len(groups), bool))
-    rows["macro"] = {"n": rows["all"]["n"], **{k: float(np.nanmean([rows[n][k] for _, n in present])) for k in vals}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rows["macro"] = {"n": rows["all"]["n"], **{k: float(np.nanmean([rows[n][k] for _, n in present])) for k in vals}}
     return pd.DataFrame.from_dict(rows, orient="index")

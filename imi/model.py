@@ -8,11 +8,12 @@ from dataclasses import dataclass, field, asdict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .sim import MaskGenerator, MaskedSourceEncoder, masked_source
+from .sim import MaskGenerator, MaskedSourceEncoder, masked_source, compose
 
 # %% auto #0
-__all__ = ['ModelConfig', 'ConvTrunk', 'ImageEncoder', 'InstructionEncoder', 'Fusion', 'dcgan_decoder', 'Generator',
-           'Discriminator', 'IMI', 'dcgan_init', 'scale_pixels', 'unscale_pixels', 'generate_batch']
+__all__ = ['ModelConfig', 'ConvTrunk', 'ImageEncoder', 'InstructionEncoder', 'Fusion', 'up_block', 'dcgan_decoder', 'activate',
+           'Generator', 'Discriminator', 'IMI', 'init_keep', 'dcgan_init', 'scale_pixels', 'unscale_pixels',
+           'generate_batch']
 
 # %% ../nbs/02_model.ipynb #6164dc8a
 @dataclass
@@ -33,11 +34,22 @@ class ModelConfig:
                                   # learned scale, ours) or "none"
     spectral_norm: bool = False   # spectral normalisation of D's weights (ours, not in the paper)
     aux: dict = field(default_factory=dict)  # auxiliary classifier heads {slot: classes} (MNIST: its 5 slots); {} for none
-    sim: bool = False             # Source Image Masking (section 5)
-    imm_dim: int = 128            # phi_imm, the masked-source vector (SIM only; not in the paper)
+    sim: str = "none"             # Source Image Masking (section 5): "none", "paper" (the masked source as phi_imm, eqs
+                                  # 24-27) or "compose" (ours: the output is composed in pixel space with the mask)
+    imm_dim: int = 128            # phi_imm, the masked-source vector (SIM "paper" only; not in the paper)
+    mask_from: str = "decoder"    # compose: the mask is an extra output channel of G ("decoder", ours) or CNN_MGen ("vector")
+    skips: bool = False           # ours: G reads the condition image's encoder features at every scale (U-Net skips)
+    film: bool = False            # ours: phi_fc scales and shifts the features of every decoder block (FiLM)
+    upsample: str = "transposed"  # G's upsampling: stride-2 transposed convolutions (the paper) or "resize" (nearest x2
+                                  # then a 3x3 convolution, ours: no checkerboard)
+    dis_pair: bool = False        # ours: D reads the image beside the condition image (pix2pix's paired discriminator)
 
     def __post_init__(self):
         if isinstance(self.normalize, bool): self.normalize = "l2" if self.normalize else "none"  # older checkpoints
+        if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"                 # older checkpoints
+        for k, ok in (("sim", ("none", "paper", "compose")), ("mask_from", ("decoder", "vector")),
+                      ("upsample", ("transposed", "resize"))):
+            if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(repr, ok))}, got {getattr(self, k)!r}")
         if self.normalize not in ("l2", "scale", "none"):
             raise ValueError(f"normalize must be 'l2', 'scale' or 'none', got {self.normalize!r}")
         if self.output not in ("linear", "tanh", "sigmoid"):
@@ -75,7 +87,11 @@ class ImageEncoder(nn.Module):
         super().__init__()
         self.trunk = ConvTrunk(cfg.channels, cfg.width)
         self.fc = nn.Linear(self.trunk.out_dim, cfg.im_dim)
-    def forward(self, x): return self.fc(self.trunk(x)[-1].flatten(1))
+    def encode(self, x) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        "(phi_im, the trunk's four block activations): the features are what the generator's skips read."
+        feats = self.trunk(x)
+        return self.fc(feats[-1].flatten(1)), feats
+    def forward(self, x): return self.encode(x)[0]
 
 class InstructionEncoder(nn.Module):
     "LSTM_IEnc: word indices [B, T] with lengths [B] -> phi_I, the last hidden state (eq 2)."
@@ -106,37 +122,63 @@ class Fusion(nn.Module):
         return torch.sigmoid(self.w_im(phi_im) + self.w_i(phi_i))
 
 # %% ../nbs/02_model.ipynb #deb069db
-def dcgan_decoder(in_dim: int, width: int, out_channels: int) -> tuple[nn.Sequential, nn.Sequential]:
-    "The DCGAN generator body: (linear + BN + ReLU to 8w x 4 x 4, then 4 stride-2 transposed convs to C x 64 x 64)."
+def up_block(c_in: int, c_out: int, upsample: str, bias: bool) -> nn.Module:
+    "One doubling of the resolution: a stride-2 4x4 transposed convolution (the paper), or nearest x2 then a 3x3 conv."
+    if upsample == "transposed": return nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=bias)
+    return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c_in, c_out, 3, 1, 1, bias=bias))
+
+def dcgan_decoder(in_dim: int, width: int, out_channels: int, upsample: str = "transposed",
+                  skip_channels=(0, 0, 0, 0)) -> tuple[nn.Sequential, nn.Sequential]:
+    "The DCGAN generator body: (linear + BN + ReLU to 8w x 4 x 4, then 4 upsampling blocks to C x 64 x 64)."
     fc = nn.Sequential(nn.Linear(in_dim, 8 * width * 16, bias=False), nn.BatchNorm1d(8 * width * 16), nn.ReLU(True))
     chans = [8 * width, 4 * width, 2 * width, width]
     layers = []
     for i in range(3):
-        layers += [nn.ConvTranspose2d(chans[i], chans[i + 1], 4, 2, 1, bias=False), nn.BatchNorm2d(chans[i + 1]),
+        layers += [up_block(chans[i] + skip_channels[i], chans[i + 1], upsample, False), nn.BatchNorm2d(chans[i + 1]),
                    nn.ReLU(True)]
-    layers.append(nn.ConvTranspose2d(width, out_channels, 4, 2, 1))
+    layers.append(up_block(width + skip_channels[3], out_channels, upsample, True))
     return fc, nn.Sequential(*layers)
 
+def activate(x: torch.Tensor, output: str) -> torch.Tensor:
+    "The generator's output layer."
+    return torch.tanh(x) if output == "tanh" else torch.sigmoid(x) if output == "sigmoid" else x
+
+# %% ../nbs/02_model.ipynb #deb069dc
 class Generator(nn.Module):
-    "CNN_Gen: [z; phi_fc (; phi_imm)] -> image (eq 4 / eq 27)."
+    "CNN_Gen: [z; phi_fc (; phi_imm)] -> (image, mask logit or None) (eq 4 / eq 27), with our optional skips and FiLM."
     def __init__(self, cfg: ModelConfig):
         super().__init__()
-        in_dim = cfg.z_dim + cfg.cond_dim + (cfg.imm_dim if cfg.sim else 0)
-        self.fc, self.net = dcgan_decoder(in_dim, cfg.width, cfg.channels)
-        self.width, self.output = cfg.width, cfg.output
-    def forward(self, z, cond, phi_imm=None):
-        h = torch.cat([z, cond] + ([phi_imm] if phi_imm is not None else []), 1)
-        x = self.net(self.fc(h).view(-1, 8 * self.width, 4, 4))
-        if self.output == "tanh": return torch.tanh(x)
-        if self.output == "sigmoid": return torch.sigmoid(x)
-        return x
+        w = cfg.width
+        in_dim = cfg.z_dim + cfg.cond_dim + (cfg.imm_dim if cfg.sim == "paper" else 0)
+        self.mask_head = cfg.sim == "compose" and cfg.mask_from == "decoder"
+        self.fc, self.net = dcgan_decoder(in_dim, w, cfg.channels + self.mask_head, cfg.upsample,
+                                          (8 * w, 4 * w, 2 * w, w) if cfg.skips else (0, 0, 0, 0))
+        self.film = nn.ModuleList([nn.Linear(cfg.cond_dim, 2 * c) for c in (4 * w, 2 * w, w)]) if cfg.film else None
+        for f in self.film or []: nn.init.zeros_(f.weight); nn.init.zeros_(f.bias)   # start as the identity
+        self.width, self.output, self.channels = w, cfg.output, cfg.channels
+
+    def forward(self, z, cond, phi_imm=None, skips=None):
+        h = self.fc(torch.cat([z, cond] + ([phi_imm] if phi_imm is not None else []), 1)).view(-1, 8 * self.width, 4, 4)
+        if skips is None and self.film is None: x = self.net(h)          # the paper's generator
+        else:
+            layers = list(self.net)
+            for i in range(4):
+                if skips is not None: h = torch.cat([h, skips[3 - i]], 1)   # the source at this scale
+                h = layers[3 * i](h)
+                if i == 3: break
+                h = layers[3 * i + 1](h)
+                if self.film is not None:
+                    g, b = self.film[i](cond).chunk(2, 1); h = h * (1 + g[:, :, None, None]) + b[:, :, None, None]
+                h = layers[3 * i + 2](h)
+            x = h
+        return activate(x[:, :self.channels], self.output), (x[:, self.channels:] if self.mask_head else None)
 
 # %% ../nbs/02_model.ipynb #150ef051
 class Discriminator(nn.Module):
     "CNN_Dis + FC_Dis (+ auxiliary label heads)."
     def __init__(self, cfg: ModelConfig):
         super().__init__()
-        self.trunk = ConvTrunk(cfg.channels, cfg.width)
+        self.trunk = ConvTrunk(cfg.channels * (2 if cfg.dis_pair else 1), cfg.width)   # dis_pair: the image and its condition image
         d = self.trunk.out_dim
         self.w_d = nn.Linear(d, cfg.dis_hidden)
         self.w_fc = nn.Linear(cfg.cond_dim, cfg.dis_hidden, bias=False)
@@ -175,10 +217,11 @@ class IMI(nn.Module):
         self.fuse = Fusion(cfg)
         self.gen = Generator(cfg)
         self.dis = Discriminator(cfg)
-        if cfg.sim:   # the SIM networks (imi.sim), built from this notebook's blocks
+        if cfg.sim == "paper" or (cfg.sim == "compose" and cfg.mask_from == "vector"):   # the SIM networks (imi.sim)
             self.mask_gen = MaskGenerator(*dcgan_decoder(cfg.im_dim + cfg.text_dim, cfg.width, 1), cfg.width, cfg.channels)
-            self.imm_enc = MaskedSourceEncoder(ConvTrunk(cfg.channels, cfg.width), cfg.imm_dim)
+        if cfg.sim == "paper": self.imm_enc = MaskedSourceEncoder(ConvTrunk(cfg.channels, cfg.width), cfg.imm_dim)
         self.apply(dcgan_init)
+        if self.gen.mask_head: init_keep(self.gen.net[-1], cfg.channels)   # G's mask starts at "keep the source"
 
     def param_groups(self) -> dict[str, list[nn.Parameter]]:
         "Parameters by update group: 'enc' (encoders, fusion, SIM nets), 'gen', 'dis'."
@@ -192,19 +235,49 @@ class IMI(nn.Module):
     @property
     def w_device(self): return self.gen.fc[0].weight.device
 
-    def generate(self, phi_im_s, phi_i, cond, source, z, mask=None):
-        "G(z, cond) (eq 4), or with SIM G(z, cond, phi_imm) from the masked source (eqs 24-27; `mask` given: use it). Returns (x, mask)."
-        if not self.cfg.sim: return self.gen(z, cond), None
-        phi_imm, mask = masked_source(self.mask_gen, self.imm_enc, phi_im_s, phi_i, source, mask)
-        return self.gen(z, cond, phi_imm), mask
+    def generate_parts(self, phi_im_s, phi_i, cond, source, z, mask=None, skips=None, teacher=None) -> dict:
+        "G(z, cond) (eq 4), with SIM (eqs 24-27 or our composition); `mask` given: use it; `teacher`: (use [B], true mask) replaces the predicted mask where `use`."
+        out = {"pred_mask": None}
+        phi_imm, sim = None, self.cfg.sim
+        def predicted(m):
+            out["pred_mask"] = m
+            return m if teacher is None else torch.where(teacher[0].view(-1, 1, 1, 1), teacher[1].to(m.dtype), m)
+        if sim == "paper":
+            if mask is None: mask = predicted(self.mask_gen(phi_im_s, phi_i))
+            phi_imm, mask = masked_source(self.mask_gen, self.imm_enc, phi_im_s, phi_i, source, mask)
+        x, logit = self.gen(z, cond, phi_imm, skips)
+        out["raw"] = x
+        if sim == "compose":
+            if mask is None:
+                m = torch.sigmoid(logit).expand_as(x) if logit is not None else self.mask_gen(phi_im_s, phi_i)
+                mask = predicted(m)
+            x = compose(source, x, mask)
+        out["image"], out["mask"] = x, mask
+        return out
+
+    def generate(self, *args, **kw):
+        "(generated image, the mask it used or None): see `generate_parts`."
+        o = self.generate_parts(*args, **kw)
+        return o["image"], o["mask"]
+
+    def condition(self, source, tokens, lengths):
+        "phi_im of the source, phi_I, phi_fc and (with skips) the source's features: what `generate` needs for an edit."
+        phi_s, feats = self.img_enc.encode(source)
+        phi_i = self.txt_enc(tokens, lengths)
+        return phi_s, phi_i, self.fuse(phi_s, phi_i), (feats if self.cfg.skips else None)
 
     @torch.no_grad()
-    def edit(self, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, z=None) -> torch.Tensor:
+    def edit(self, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, z=None, with_mask: bool = False):
         "Scaled source images [B,C,64,64] + instructions -> generated targets (same scaling; eval mode is the caller's)."
-        phi_s = self.img_enc(source)
-        phi_i = self.txt_enc(tokens, lengths)
+        phi_s, phi_i, cond, skips = self.condition(source, tokens, lengths)
         z = self.sample_z(len(source)) if z is None else z
-        return self.generate(phi_s, phi_i, self.fuse(phi_s, phi_i), source, z)[0]
+        x, mask = self.generate(phi_s, phi_i, cond, source, z, skips=skips)
+        return (x, mask) if with_mask else x
+
+def init_keep(last: nn.Module, channels: int, bias: float = 3.0) -> None:
+    "Set the bias of the mask channel of G's last layer so that the mask starts near 1 (sigmoid(3) = 0.95: keep the source)."
+    conv = last[-1] if isinstance(last, nn.Sequential) else last
+    with torch.no_grad(): conv.bias[channels:] = bias
 
 def dcgan_init(m: nn.Module) -> None:
     "DCGAN initialisation: N(0, 0.02) for conv weights, N(1, 0.02) for batch-norm scales."
@@ -230,12 +303,16 @@ def unscale_pixels(y, output: str = "linear") -> torch.Tensor:
 
 @torch.no_grad()
 def generate_batch(model: IMI, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, seed: int = 0,
-                   chunk: int = 512) -> torch.Tensor:
-    "uint8 sources [B,C,64,64] + instructions -> uint8 generated images, with noise seeded per call."
+                   chunk: int = 512, with_mask: bool = False):
+    "uint8 sources [B,C,64,64] + instructions -> uint8 generated images (and the SIM masks, float, or None), noise seeded per call."
     model.eval()
     out_kind = model.cfg.output
     g = torch.Generator().manual_seed(seed)
     z = torch.randn(len(source), model.cfg.z_dim, generator=g)
-    outs = [unscale_pixels(model.edit(scale_pixels(s, out_kind), t, n, zz), out_kind)
-            for s, t, n, zz in zip(source.split(chunk), tokens.split(chunk), lengths.split(chunk), z.split(chunk))]
-    return torch.cat(outs)
+    outs, masks = [], []
+    for s, t, n, zz in zip(source.split(chunk), tokens.split(chunk), lengths.split(chunk), z.split(chunk)):
+        x, m = model.edit(scale_pixels(s, out_kind), t, n, zz, with_mask=True)
+        outs.append(unscale_pixels(x, out_kind)); masks.append(m)
+    images = torch.cat(outs)
+    if not with_mask: return images
+    return images, (torch.cat(masks)[:, :1].float() if masks[0] is not None else None)

@@ -8,7 +8,7 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['MaskGenerator', 'MaskedSourceEncoder', 'masked_source', 'equality_mask']
+__all__ = ['MaskGenerator', 'MaskedSourceEncoder', 'masked_source', 'compose', 'equality_mask']
 
 # %% ../nbs/04_sim.ipynb #5b664f6a
 class MaskGenerator(nn.Module):
@@ -36,6 +36,11 @@ def masked_source(mask_gen: MaskGenerator, imm_enc: MaskedSourceEncoder, phi_im,
     "Eqs 24-26: (phi_imm, the mask); the mask generator runs only when `mask` is not given."
     if mask is None: mask = mask_gen(phi_im, phi_i)
     return imm_enc(source * mask), mask
+
+# %% ../nbs/04_sim.ipynb #0d5a8693
+def compose(source: torch.Tensor, generated: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    "m * source + (1 - m) * generated: keep the source where the mask is 1, G's drawing where it is 0 (ours)."
+    return mask * source + (1 - mask) * generated
 
 # %% ../nbs/04_sim.ipynb #31e7021d
 def equality_mask(source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -65,7 +65,7 @@ def update_side(cfg: TrainConfig, step: int, loss_d: float, loss_g: float) -> st
 # %% ../nbs/05_train.ipynb #84fc5f47
 LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask", "recon", "label_dfake")
 
-def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim: bool = False) -> dict:
+def model_inputs(b: dict, output: str, device, channels_last: bool = False, mask_target: bool = False) -> dict:
     "A rendered batch -> the keyword inputs of `imi_losses`, scaled for the generator's output, on `device`."
     mf = torch.channels_last if channels_last else torch.contiguous_format
     x = {"source": scale_pixels(b["source"], output).to(device).contiguous(memory_format=mf),
@@ -73,16 +73,16 @@ def model_inputs(b: dict, output: str, device, channels_last: bool = False, sim:
          "tokens": b["tokens"].to(device), "lengths": b["length"],
          "source_label": b["source_label"].to(device) if "source_label" in b else None,     # tasks without labels
          "target_label": b["target_label"].to(device) if "target_label" in b else None}
-    if sim: x["mask_target"] = equality_mask(b["source"], b["target"]).to(device)
+    if mask_target: x["mask_target"] = equality_mask(b["source"], b["target"]).to(device)
     return x
 
 class _Step(nn.Module):
     "The training forward as a module, so DistributedDataParallel can wrap it."
-    def __init__(self, model: IMI, weights, detach_fake: bool = False, aux_fake: bool = False):
-        super().__init__(); self.model, self.weights, self.detach_fake, self.aux_fake = model, weights, detach_fake, aux_fake
+    def __init__(self, model: IMI, weights, **switches):
+        super().__init__(); self.model, self.weights, self.switches = model, weights, switches
     def forward(self, *args, unlabelled=None, generator=None, **kw):
         if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
-        return imi_losses(self.model, *args, weights=self.weights, detach_fake=self.detach_fake, aux_fake=self.aux_fake, **kw)
+        return imi_losses(self.model, *args, weights=self.weights, **self.switches, **kw)
 
 def train_step(tr) -> dict:
     "One iteration of trainer `tr`: the batch of this step, the losses, eq 23, backward and the optimiser steps."
@@ -95,6 +95,7 @@ def train_step(tr) -> dict:
     if which == "triplets":
         kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
         x = tr.inputs(tr.splits["train"].batch(tr.sampler.indices(k)[part]))
+        if cfg.mask_teacher: x["teacher"] = (torch.rand(B, generator=g) < cfg.teacher_p(tr.step))[part].to(tr.device)
         with autocast(tr.device, tr.amp_dtype):
             out = tr.step_module(**x, z=z[part].to(tr.device), kind=kind[part].to(tr.device))
     else:
@@ -127,7 +128,7 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
     fm, l1t, l1s, grp = [], [], [], []
     for chunk in idx.split(256):
         b = valid_ds.batch(chunk)
-        x = model_inputs(b, cfg.output, device, channels_last, cfg.sim)
+        x = model_inputs(b, cfg.output, device, channels_last, cfg.needs_mask_target)
         z = torch.randn(len(chunk), model.cfg.z_dim, generator=step_generator(cfg.seed, int(chunk[0]), 1))
         with autocast(device, amp_dtype):
             out = imi_losses(model, **x, z=z.to(device), kind=torch.full((len(chunk),), 2, device=device),
@@ -170,7 +171,8 @@ class Trainer:
         self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
         self.callbacks = [c for c in (self.ema, Logger(), Validator(), Checkpointer()) if c is not None] + list(callbacks)
-        self.step_module = _Step(self.model, self.weights, cfg.detach_fake, cfg.aux_fake)
+        self.step_module = _Step(self.model, self.weights, detach_fake=cfg.detach_fake, aux_fake=cfg.aux_fake,
+                                 recon_balance=cfg.recon_balance, mask_loss=cfg.mask_loss)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.step_module = DDP(self.step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None,
@@ -188,7 +190,7 @@ class Trainer:
         return Path(self.cfg.run_dir) if self.cfg.run_dir else (repo_root() or Path.cwd()) / "runs" / self.cfg.profile
 
     def inputs(self, b: dict) -> dict:
-        return model_inputs(b, self.cfg.output, self.device, self.channels_last, self.cfg.sim)
+        return model_inputs(b, self.cfg.output, self.device, self.channels_last, self.cfg.needs_mask_target)
 
     def train_step(self) -> dict: return train_step(self)
 

@@ -75,8 +75,8 @@ def _load_cached(d: Path, key: str, size: int):
     return (images, codes, meta), "ok"
 
 def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test: int = 2_000, seed: int = 0,
-                      size: int = 64, cache_dir=None, workers: int = 2, progress: bool = True) -> AvatarData:
-    "Sample the triplets, the unlabelled pool and the reader's test avatars; render them once into a cache (reused)."
+                      size: int = 64, cache_dir=None, workers: int = 2, progress: bool = True, extended: int = 0) -> AvatarData:
+    "Sample the triplets (and `extended` more test triplets), the unlabelled pool and the reader's test avatars; render once into a cache."
     from tqdm.auto import tqdm
     from imi.core import atomic_write, write_json
     if len(triplets) != 3 or min(triplets) < 1: raise ValueError(f"triplets are (train, valid, test) counts >= 1, got {triplets}")
@@ -86,6 +86,8 @@ def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test
     seen = {tuple(c) for c in encode_attributes(parts["train"]["src"] + parts["train"]["tgt"])}
     parts["valid"] = _sample_triplets(triplets[1], rng_t, seen)
     parts["test"] = _sample_triplets(triplets[2], rng_t, seen)      # test sources never seen in training
+    if extended:   # ours: a larger test split from a stream of its own, the same whatever the training split's size
+        parts["extended"] = _sample_triplets(extended, np.random.default_rng([seed, 3]), seen)
     pool_avs = [random_avatar(rng_p) for _ in range(pool)]
     reader_avs = [random_avatar(rng_r) for _ in range(reader_test)]
     avs = [a for p in parts.values() for a in p["src"] + p["tgt"]] + pool_avs + reader_avs

@@ -111,7 +111,8 @@ def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -
     return {"success": (pred[rows, attr] == tgt[rows, attr]).numpy(),
             "preserved": (same | ~keep).all(1).numpy(),                        # every unchanged visible attribute
             "preserved_attr": np.where(keep.numpy(), same.numpy(), np.nan),    # per attribute (nan: not applicable)
-            "background": same[:, ATTR_NAMES.index("background")].numpy(),
+            "background": np.where(attr.numpy() == ATTR_NAMES.index("background"), np.nan,   # where it was not the edit
+                                   same[:, ATTR_NAMES.index("background")].numpy()),
             "outside_error": ((err * outside).sum((1, 2, 3)) / outside.sum((1, 2, 3)).clamp_min(1)).numpy(),
             "pred": pred.numpy()}
 
