@@ -5,64 +5,78 @@
 # %% ../../../nbs/09_aimi.ipynb #10eb5054
 from __future__ import annotations
 import json, time
+from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from ...model import generate_batch, scale_pixels
+from ...model import generate_batch
 from ...metrics import ssim_torch, summarise_groups
 from ...config import TrainConfig
-from ...train import Trainer
-from ...checkpoint import load_checkpoint, model_from_checkpoint, export_inference_checkpoint
+from ...ablate import variant_config, task_base
 from .attributes import ATTR_NAMES
-from .reader import edit_scores
+from .task import AvatarTask
 
 # %% auto #0
-__all__ = ['PARTS', 'aimi_config', 'phase_of', 'select_snapshot', 'score_avatars', 'avatar_table', 'ab_scale', 'reader_quality',
-           'ABRater']
+__all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
+           'ab_scale', 'reader_quality', 'ABRater', 'final_rows', 'claim_verdict']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
-def aimi_config(sim: bool, seed: int = 0, width: int = 64, phases: int = 5000, phase_samples: int = 2200,
-                valid_phases: int = 50, batch_size: int = 64, triplets=(4296, 230, 230), pool: int = 161_065,
-                reader_test: int = 2000, precision: str = "auto", run_dir=None, profile: str = "paper") -> TrainConfig:
-    "The paper's avatar recipe (§6.2) at a given size: phases of unlabelled and triplet blocks, tanh, all lambda 1."
-    steps_per_phase = 2 * max(1, phase_samples // batch_size)
-    return TrainConfig(profile=profile, task="avatar", seed=seed, width=width, output="tanh", aux=False, sim=sim,
-                       batch_size=batch_size, weights="avatar", schedule="phases", phase_samples=phase_samples,
-                       train_samples=phases * steps_per_phase * batch_size, valid_every=valid_phases * steps_per_phase,
-                       keep_snapshots=True, task_options=dict(triplets=tuple(triplets), pool=pool, reader_test=reader_test),
-                       precision=precision, kind_per="batch",
-                       run_dir=None if run_dir is None else str(run_dir))
+RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
 
-def phase_of(step: int, cfg: TrainConfig) -> float:
-    "The phase a step ends in (one phase = a block of unlabelled images and a block of triplets)."
-    return step / (2 * cfg.phase_steps)
+def aimi_config(sim: bool, recipe: str = "paper", seed: int = 0, width: int = 64, samples: int = 21_760_000,
+                batch_size: int = 64, phase_samples: int = 2200, valid_every_samples: int = 217_600,
+                task_options: dict | None = None, precision: str = "auto", run_dir=None, profile: str = "paper") -> TrainConfig:
+    "The avatar run of a recipe ('paper' or 'ours') with or without SIM, at a given size (defaults: the paper's)."
+    if recipe not in RECIPES: raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {recipe!r}")
+    base = {**task_base(AvatarTask, task_options), "width": width, "batch_size": batch_size, "phase_samples": phase_samples,
+            "precision": precision}
+    cfg = variant_config(RECIPES[recipe] + ("" if sim else "+no-sim"), seed, samples, "", base)
+    return replace(cfg, profile=profile, keep_snapshots=True, valid_every=max(1, valid_every_samples // batch_size),
+                   run_dir=None if run_dir is None else str(run_dir))
 
-def select_snapshot(validations: list[dict], cfg: TrainConfig, select_from: float) -> dict:
-    "The validation entry with the lowest FM loss among those after `select_from` of the run (the paper's §6.2 rule)."
+def select_snapshot(validations: list[dict], select: str = "fm", select_from: float = 0.25) -> dict:
+    "The validation entry whose snapshot is the model: the lowest FM loss after `select_from` of the run (the paper's §6.2 rule), or the last."
+    if select == "last": return max(validations, key=lambda v: v["step"])
     last = max(v["step"] for v in validations)
     cands = [v for v in validations if v["step"] >= select_from * last] or validations
     return min(cands, key=lambda v: v["fmatch"])
 
 # %% ../../../nbs/09_aimi.ipynb #6ec8bd1f
-def score_avatars(reader, gen: torch.Tensor, batch: dict) -> dict:
-    "Per-triplet SSIM (RGB) and the reader's edit scores of generated images `gen` (uint8 [B, 3, 64, 64])."
-    s = edit_scores(reader, gen, batch)
-    s["ssim"] = ssim_torch(gen, batch["target"]).numpy()
-    return s
-
 PARTS = {"background": ["background"], "clothes": ["clothing", "clothing_color"], "skin": ["skin"]}
 
-def avatar_table(scores: dict[str, dict], groups: np.ndarray) -> pd.DataFrame:
-    "One row per method, over all test triplets: edit success, preservation (all, background, clothes, skin), outside error, SSIM."
+def score_outputs(evaluator, outputs: dict[str, torch.Tensor], batch: dict) -> dict:
+    "The evaluator's per-triplet scores of each method's outputs (uint8 [B, 3, 64, 64]) on `batch`."
+    return {name: evaluator.score(img, batch) for name, img in outputs.items()}
+
+def bootstrap_ci(x: np.ndarray, n: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
+    "A percentile bootstrap interval of the mean of `x` (NaNs dropped); paired differences are bootstrapped the same way."
+    x = np.asarray(x, float); x = x[~np.isnan(x)]
+    if not len(x): return float("nan"), float("nan")
+    idx = np.random.default_rng(seed).integers(0, len(x), (n, len(x)))
+    m = x[idx].mean(1)
+    return float(np.quantile(m, (1 - level) / 2)), float(np.quantile(m, 1 - (1 - level) / 2))
+
+def per_triplet(s: dict) -> dict[str, np.ndarray]:
+    "The table's columns per triplet: edit success, preservation (all, background, clothes, skin), outside error, SSIM."
+    pa = s["preserved_attr"]
+    with warnings.catch_warnings():   # a part that shows on neither image of a triplet does not count for it
+        warnings.simplefilter("ignore", RuntimeWarning)
+        parts = {f"{k}_preserved": np.nanmean(pa[:, [ATTR_NAMES.index(a) for a in v]], 1) for k, v in PARTS.items()}
+    return {"edit_success": s["success"].astype(float), "others_preserved": s["preserved"].astype(float),
+            "background_preserved": s["background"], **{k: v for k, v in parts.items() if k != "background_preserved"},
+            "error_outside": s["outside_error"], "ssim": s["ssim"]}
+
+def avatar_table(scores: dict[str, dict], groups: np.ndarray, ci: bool = False, seed: int = 0) -> pd.DataFrame:
+    "One row per method, over all the triplets of the split (`summarise_groups`' 'all' row), with bootstrap intervals when `ci`."
     rows = []
     for name, s in scores.items():
-        pa = s["preserved_attr"]
-        with np.errstate(all="ignore"):   # a part that shows on neither image of a triplet does not count for it
-            part = {f"{k} preserved": np.nanmean(pa[:, [ATTR_NAMES.index(a) for a in v]], 1) for k, v in PARTS.items()}
-        t = summarise_groups({"edit success": s["success"], "all others preserved": s["preserved"], **part,
-                              "error outside the change": s["outside_error"], "SSIM": s["ssim"]}, groups, ATTR_NAMES)
-        rows.append({"method": name, **t.loc["all"].drop("n").to_dict()})
+        cols = per_triplet(s)
+        row = {"method": name, **summarise_groups(cols, groups, ATTR_NAMES).loc["all"].drop("n").to_dict()}
+        if ci:
+            for k in ("edit_success", "others_preserved", "background_preserved", "ssim"):
+                row[f"{k}_lo"], row[f"{k}_hi"] = bootstrap_ci(cols[k], seed=seed)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 # %% ../../../nbs/09_aimi.ipynb #1434f575
@@ -118,3 +132,17 @@ class ABRater:
     def _ipython_display_(self):
         from IPython.display import display
         display(self.box)
+
+# %% ../../../nbs/09_aimi.ipynb #5d8a7dae
+def final_rows(curves: pd.DataFrame) -> pd.DataFrame:
+    "The last snapshot of every (variant, seed) of a study's curves."
+    return curves.sort_values("samples").groupby(["variant", "seed"], sort=False).tail(1)
+
+def claim_verdict(with_sim: list[float], without: list[float], ci: tuple | None, learnt: bool) -> str:
+    "'holds', 'not shown' or 'not testable' for a claim that SIM raises a metric, from per-seed values and a bootstrap interval."
+    if not learnt: return "not testable"
+    if len(with_sim) < 2 or len(without) < 2: return "not shown (one seed)"
+    d = np.subtract(with_sim, without)
+    spread = max(np.ptp(with_sim), np.ptp(without))
+    ok = d.min() > 0 and d.mean() > spread and (ci is None or ci[0] > 0)
+    return "holds" if ok else "not shown"

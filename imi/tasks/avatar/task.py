@@ -4,6 +4,7 @@
 
 # %% ../../../nbs/task_avatar.ipynb #7a5e0003
 from __future__ import annotations
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -36,9 +37,15 @@ class ReaderEvaluator(Evaluator):
         s["ssim"] = ssim_torch(generated, batch["target"]).numpy()
         return s
     def summarise(self, scores, groups) -> dict:
+        pa = scores["preserved_attr"]
+        with warnings.catch_warnings():   # a part that shows on neither image of a triplet does not count for it
+            warnings.simplefilter("ignore", RuntimeWarning)
+            parts = {f"{k}_preserved": np.nanmean(pa[:, [ATTR_NAMES.index(a) for a in v]], 1) for k, v in
+                     (("clothes", ("clothing", "clothing_color")), ("skin", ("skin",)))}
         t = summarise_groups({"edit_success": scores["success"], "others_preserved": scores["preserved"],
-                              "background_preserved": scores["background"], "ssim": scores["ssim"]}, groups, ATTR_NAMES)
-        return {**{k: float(t.loc["macro", k]) for k in ("edit_success", "others_preserved", "background_preserved", "ssim")},
+                              "background_preserved": scores["background"], "ssim": scores["ssim"], **parts}, groups, ATTR_NAMES)
+        keys = ("edit_success", "others_preserved", "background_preserved", "ssim", "clothes_preserved", "skin_preserved")
+        return {**{k: float(t.loc["macro", k]) for k in keys},
                 **{f"edit_{a}": float(t.loc[a, "edit_success"]) for a in ATTR_NAMES if a in t.index}}
 
 def avatar_evaluator(path=None, data=None, seed: int = 0, samples: int = 250_000) -> ReaderEvaluator:
