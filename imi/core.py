@@ -10,9 +10,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text', 'write_json',
-           'cast_floats', 'save_state', 'StateFileError', 'load_state', 'load_image_file', 'set_style', 'save_figure',
-           'model_card', 'write_card', 'shipped_or_train']
+__all__ = ['MIN_IMAGE_SIDE', 'set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text',
+           'write_json', 'cast_floats', 'save_state', 'StateFileError', 'load_state', 'load_image_file', 'set_style',
+           'save_figure', 'model_card', 'write_card', 'shipped_or_train']
 
 # %% ../nbs/core.ipynb #a0d74ae6
 def set_seed(seed: int) -> None:
@@ -105,12 +105,14 @@ def load_state(path: str | Path, fmt: str, what: str, error: type = StateFileErr
     except Exception as e:
         raise error(f"{path} is truncated or damaged and cannot be read as a {what} ({type(e).__name__}).") from None
     if not isinstance(ck, dict) or "format" not in ck:
-        raise error(f"{path} is a torch file but not an imi {what} (it has no format tag).")
+        raise error(f"{path} is a torch file but not a {what} (it has no format tag).")
     if ck["format"] != fmt:
         other = str(ck["format"])
-        if other.startswith("imi-"): raise error(f"{path} is an imi file of another kind ({other}), not an imi {what} ({fmt}).")
-        raise error(f"{path} is not an imi {what}: its format is {other!r}, expected {fmt!r}.")
+        if other.startswith("imi-"): raise error(f"{path} is an imi file of another kind ({other}), not a {what} ({fmt}).")
+        raise error(f"{path} is not a {what}: its format is {other!r}, expected {fmt!r}.")
     return ck
+
+MIN_IMAGE_SIDE = 8   # the smallest image (in pixels a side) any task accepts as input
 
 def load_image_file(path: str | Path):
     "Open an image file with PIL (read in full), or raise one clear error naming the path."

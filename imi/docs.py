@@ -10,8 +10,9 @@ from urllib.parse import urlparse, unquote
 from .core import repo_root
 
 # %% auto #0
-__all__ = ['MODULES', 'NOTICE', 'CONF', 'mathjax_dir', 'stage_notebooks', 'results_page', 'reproduce_page', 'api_page',
-           'index_page', 'check_links', 'build_site', 'main']
+__all__ = ['MODULES', 'NOTICE', 'HEADLINE', 'CONF', 'WIDE_CSS', 'mathjax_dir', 'executed_dir', 'ensure_executed',
+           'stage_notebooks', 'results_page', 'reproduce_page', 'api_page', 'index_page', 'check_links', 'build_site',
+           'main']
 
 # %% ../nbs/docs.ipynb #8e52b83d
 MODULES = ("model", "losses", "sim", "config", "train", "hooks", "accel", "checkpoint", "metrics", "task", "tasks", "ablate",
@@ -37,12 +38,28 @@ def _title(nb: dict, fallback: str) -> str:
 NOTICE = ("> **Not executed.** No pipeline run of the `{profile}` profile was found, so this page shows the notebook "
           "without its outputs. Run `make reproduce` (or `make figures`) and `make docs` again to see them.")
 
+def executed_dir(root: Path, profile: str) -> Path:
+    "Where the executed notebooks of `profile` are: the latest pipeline run's, else the run made for the site from the shipped checkpoints."
+    run = root / "figures" / "executed" / profile
+    return run if any(run.glob("[0-9]*.ipynb")) else root / "build" / f"executed-shipped-{profile}"
+
+def ensure_executed(root: Path, profile: str, quiet: bool = True) -> bool:
+    "Run the notebooks from the shipped checkpoints (what `make figures` does) when no executed run exists; True when it ran them."
+    if any(executed_dir(root, profile).glob("[0-9]*.ipynb")): return False
+    from imi.pipeline import run_pipeline
+    out = root / "build" / f"executed-shipped-{profile}"
+    print(f"docs: no executed run of the {profile} profile here: running the notebooks from the shipped checkpoints first "
+          f"(as `make figures` does; a few minutes) into {out.relative_to(root)}", flush=True)
+    run_pipeline(profile, out_dir=out, overrides={"use_shipped": True, "fig_dir": str(root / "build" / f"figures-shipped-{profile}")},
+                 log_output=not quiet)
+    return True
+
 def stage_notebooks(src: Path, profile: str, root: Path) -> list[tuple[str, str, bool]]:
     "Copy the numbered notebooks (executed when a run exists) into `src`; returns (page name, title, executed)."
-    executed_dir = root / "figures" / "executed" / profile
+    executed = executed_dir(root, profile)
     pages = []
     for nb_path in sorted((root / "nbs").glob("[0-9]*.ipynb")):
-        ex = executed_dir / nb_path.name
+        ex = executed / nb_path.name
         nb = json.loads((ex if ex.exists() else nb_path).read_text())
         if not ex.exists():
             nb["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": NOTICE.format(profile=profile)})
@@ -59,6 +76,8 @@ def stage_notebooks(src: Path, profile: str, root: Path) -> list[tuple[str, str,
     return pages
 
 # %% ../nbs/docs.ipynb #b468318b
+HEADLINE = ("mnist_results.md", "mnist_goals.md", "aimi_results.md", "aimi_per_attribute.md", "aimi_claims.md")
+
 def _md_figures(root: Path) -> tuple[list[Path], list[Path]]:
     figs = root / "figures"
     return sorted(figs.glob("*.md")), sorted(figs.glob("*.png")) + sorted(figs.glob("*.gif"))
@@ -74,6 +93,8 @@ def results_page(root: Path, src: Path, profile: str) -> str:
     if m: lines += [f"Latest `{profile}` pipeline run: commit `{m.get('git_sha', '?')[:12]}`, started {m.get('started', '?')}, "
                     f"on {dev.get('processor', '?')} ({dev.get('cpu_count', '?')} cores).", ""]
     tables, images = _md_figures(root)
+    first = [t for name in HEADLINE for t in tables if t.name == name]   # the headline results of each task, digits first
+    tables = first + [t for t in tables if t not in first]
     (src / "figures").mkdir(exist_ok=True)
     for card in sorted((root / "data" / "checkpoints").glob("*.md")):
         tables.append(card)
@@ -117,6 +138,7 @@ myst_enable_extensions = ["dollarmath", "amsmath"]
 html_theme = "sphinx_book_theme"
 html_title = "imi: image manipulation with natural language instruction"
 html_static_path = ["_static"]
+html_css_files = ["wide.css"]
 html_theme_options = {"repository_url": "", "use_repository_button": False, "show_toc_level": 2}
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
 mathjax2_config = {"tex2jax": {"inlineMath": [["\\\\(", "\\\\)"]], "displayMath": [["\\\\[", "\\\\]"]], "processEscapes": True, "processClass": "tex2jax_process|mathjax_process|math|output_area"},
@@ -179,15 +201,22 @@ def check_links(site: Path) -> list[str]:
                 bad.append(f"{f.relative_to(site.resolve())}: {tag} -> {ref} (no such anchor)")
     return bad
 
-def build_site(profile: str = "cpu", out=None, quiet: bool = True) -> dict:
-    "Stage the pages, run sphinx-build into `out` (default site/), check the links; returns what was built."
+WIDE_CSS = """/* wide display equations and tables scroll inside their column instead of being cut off */
+div.math, .MathJax_Display, mjx-container[display="true"], .output_area .MathJax_Display { overflow-x: auto; overflow-y: hidden; max-width: 100%; }
+table.table, .bd-article table, .cell_output table { display: block; overflow-x: auto; max-width: 100%; }
+"""
+
+def build_site(profile: str = "cpu", out=None, quiet: bool = True, run: bool = True) -> dict:
+    "Stage the pages (running the notebooks from the shipped checkpoints first when `run` and none are executed), build, check links."
     root = repo_root() or Path.cwd()
+    ran = ensure_executed(root, profile, quiet) if run else False
     out = Path(out) if out else root / "site"
     src = root / "build" / "docs"
     t0 = time.time()
     if src.exists(): shutil.rmtree(src)
     (src / "_static").mkdir(parents=True); (src / "api").mkdir()
     shutil.copytree(mathjax_dir(), src / "_static" / "mathjax")
+    (src / "_static" / "wide.css").write_text(WIDE_CSS)
     pages = stage_notebooks(src, profile, root)
     (src / "conf.py").write_text(CONF)
     (src / "index.md").write_text(index_page(pages, profile))
@@ -200,15 +229,16 @@ def build_site(profile: str = "cpu", out=None, quiet: bool = True) -> dict:
     if r.returncode != 0: raise RuntimeError(f"sphinx-build failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
     bad = check_links(out)
     if bad: raise RuntimeError(f"{len(bad)} broken internal links or images, e.g.:\n" + "\n".join(bad[:20]))
-    return {"site": str(out), "pages": len(list(out.rglob("*.html"))), "executed": sum(e for _, _, e in pages),
+    return {"site": str(out), "pages": len(list(out.rglob("*.html"))), "executed": sum(e for _, _, e in pages), "ran": ran,
             "notebooks": len(pages), "seconds": round(time.time() - t0, 1), "warnings": r.stderr.count("WARNING")}
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m imi.docs", description="Build the companion's static site.")
     ap.add_argument("--profile", default="cpu", help="whose executed notebooks to show (figures/executed/<profile>/)")
     ap.add_argument("--out", help="output folder (default site/)")
+    ap.add_argument("--no-run", action="store_true", help="do not run the notebooks when no executed run exists")
     a = ap.parse_args(argv)
-    try: r = build_site(a.profile, a.out)
+    try: r = build_site(a.profile, a.out, run=not a.no_run)
     except RuntimeError as e: print(f"docs: {e}", file=sys.stderr); return 1
     print(f"built {r['pages']} pages into {r['site']} in {r['seconds']} s ({r['executed']} of {r['notebooks']} notebooks executed); "
           f"open {r['site']}/index.html")

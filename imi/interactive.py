@@ -4,22 +4,23 @@
 
 # %% ../nbs/10_interactive.ipynb #71a0e19c
 from __future__ import annotations
-import argparse, io, sys
+import html, io, sys
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
 from .core import repo_root, atomic_write
+from .cli import DEFAULT_CHECKPOINT
 from .model import generate_batch
 from .checkpoint import load_checkpoint, model_from_checkpoint, CheckpointError
 from .tasks import make_task
+from .task import InstructionRefused
 
 # %% auto #0
-__all__ = ['DEFAULT_CHECKPOINT', 'IMG_SIZE', 'default_checkpoint', 'Step', 'Editor', 'EditorWidget', 'main']
+__all__ = ['IMG_SIZE', 'default_checkpoint', 'Step', 'Editor', 'EditorWidget']
 
 # %% ../nbs/10_interactive.ipynb #ca53b47c
-DEFAULT_CHECKPOINT = "data/checkpoints/mnist_cpu.pt"
 IMG_SIZE = 64                 # the model's image size
 
 def default_checkpoint() -> Path:
@@ -35,6 +36,8 @@ class Step:
     image: torch.Tensor        # uint8 [C, 64, 64]
     mask: torch.Tensor | None = None
     unknown: tuple = ()        # words of the instruction the model's vocabulary does not know
+    state: object = None       # what the image holds as the editor tracks it (the task's semantics); None: not known
+    notes: tuple = ()          # what the editor noticed: an inverted start, an unchecked or forced edit, a disagreeing reading
 
 def _pil(img: torch.Tensor) -> Image.Image:
     "uint8 [C, H, W] (C = 1 or 3) -> a PIL image."
@@ -42,7 +45,7 @@ def _pil(img: torch.Tensor) -> Image.Image:
 
 class Editor:
     "Turn-by-turn editing of an image with a trained IMI model (digits or avatars)."
-    def __init__(self, checkpoint=None, start=None, seed: int = 0, model=None, task=None):
+    def __init__(self, checkpoint=None, start=None, seed: int = 0, model=None, task=None, reader=True):
         ck = None
         if model is None:
             ck = load_checkpoint(checkpoint or default_checkpoint()); model = model_from_checkpoint(ck)
@@ -52,25 +55,58 @@ class Editor:
         if self.task.channels != self.model.cfg.channels:
             raise ValueError(f"the {self.task.name} task has {self.task.channels} channel(s), the model {self.model.cfg.channels}")
         self.seed = seed
+        self.reader = reader if reader not in (True, False, None) else (self._load_reader() if reader else None)
         self.reset(start if start is not None else self.task.default_start)
+
+    def _load_reader(self):
+        "The task's shipped evaluator, which reads images the editor did not make and checks what it made; None without one."
+        try: return self.task.evaluator(train=False)
+        except (FileNotFoundError, ValueError): return None
 
     def reset(self, start=None) -> torch.Tensor:
         "Start over from `start` (the task's start names, or an image); None: the current chain's start."
-        img = self.task.start_image(start, self.seed) if start is not None else self.history[0].image
-        self.history = [Step(None, img)]
+        if start is None: self.history = self.history[:1]; return self.current
+        notes = []
+        img, state = self.task.start(start, self.seed, notes)
+        if state is None: state = self._read(img, notes)
+        self.history = [Step(None, img, state=state, notes=tuple(notes))]
         return img
+
+    def _read(self, img, notes: list):
+        "What the reader sees in `img` (None when there is no reader or it is unsure), with a note saying so."
+        if self.reader is None: notes.append("no evaluator to read the image: instructions are not checked"); return None
+        state, why = self.task.read_state(img, self.reader)
+        notes.append(f"the image holds {self.task.describe(state)} ({why})" if state is not None else f"unsure of the image: {why}")
+        return state
 
     @property
     def current(self) -> torch.Tensor: return self.history[-1].image
 
-    def edit(self, instruction: str) -> torch.Tensor:
-        "Apply one instruction to the current image; returns the new image."
+    def check(self, instruction: str, force: bool = False) -> tuple[object, list]:
+        "(the state after the instruction or None, notes); raises `InstructionRefused` when it cannot apply (unless `force`)."
+        before, notes = self.history[-1].state, []
+        if before is None: notes.append("what the image holds is not known: the instruction is not checked"); return None, notes
+        try: after = self.task.applies(before, instruction)
+        except InstructionRefused as e:
+            if not force: raise
+            notes.append(f"generated anyway (force): {e}"); return None, notes
+        if after is None: notes.append("the words do not say which part changes: the instruction is not checked")
+        return after, notes
+
+    def edit(self, instruction: str, force: bool = False) -> torch.Tensor:
+        "Apply one instruction to the current image; returns the new image. An instruction that cannot apply is refused unless `force`."
         unknown = self.task.check(instruction)             # raises with a helpful message if it cannot be used
+        after, notes = self.check(instruction, force)
         tok, n = self.task.encode([instruction])
         k = len(self.history)
         out, masks = generate_batch(self.model, self.current[None], tok, n, seed=self.seed * 100_003 + k, with_mask=True)
         out, mask = out[0], (masks[0, :1] if masks is not None else None)
-        self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown)))
+        if self.reader is not None:
+            if after is None: after = self._read(out, notes)            # go on from what the reader sees
+            else:
+                seen, _ = self.task.read_state(out, self.reader)
+                if seen is not None and (why := self.task.disagreement(seen, after, self.history[-1].state)): notes.append(why)
+        self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown), after, tuple(notes)))
         return out
 
     def undo(self) -> torch.Tensor:
@@ -95,12 +131,30 @@ class Editor:
 
     def save_strip(self, path, gif: bool = True, scale: int = 2) -> list[Path]:
         "Write the chain as a PNG strip (and an animated GIF beside it); returns the paths written."
-        path = Path(path); out = [atomic_write(path, lambda t: self.strip(scale).save(t, format="PNG"))]
-        if gif:
-            frames = [_pil(s.image).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]
-            out.append(atomic_write(path.with_suffix(".gif"), lambda t: frames[0].save(
-                t, format="GIF", save_all=True, append_images=frames[1:], duration=900, loop=0)))
+        path = Path(path); out = [_write(path, lambda t: self.strip(scale).save(t, format="PNG"))]
+        if gif: out.append(self.save_gif(path.with_suffix(".gif")))
         return out
+
+    def save_gif(self, path) -> Path:
+        "The chain as an animated GIF."
+        frames = [_pil(s.image).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]
+        return _write(Path(path), lambda t: frames[0].save(t, format="GIF", save_all=True, append_images=frames[1:],
+                                                           duration=900, loop=0))
+
+    def save(self, path) -> list[Path]:
+        "Write the chain in the format its suffix names: .png (the strip, and a GIF beside it), .gif, .jpg / .jpeg (the strip)."
+        path = Path(path)
+        if path.is_dir(): path = path / "chain.png"
+        kind = path.suffix.lower()
+        if kind == ".png": return self.save_strip(path)
+        if kind == ".gif": return [self.save_gif(path)]
+        if kind in (".jpg", ".jpeg"): return [_write(path, lambda t: self.strip().convert("RGB").save(t, format="JPEG", quality=92))]
+        raise ValueError(f"cannot write {path}: unknown image format {kind or '(no suffix)'!r}; use .png (strip and GIF), .gif or .jpg")
+
+def _write(path: Path, fn) -> Path:
+    "Atomically write one output file; any failure becomes one line naming the path."
+    try: return atomic_write(path, fn)
+    except OSError as e: raise ValueError(f"cannot write {path}: {e.strerror or e}") from None
 
 # %% ../nbs/10_interactive.ipynb #289403f0
 def _png(img: torch.Tensor, scale: int = 4) -> bytes:
@@ -117,6 +171,7 @@ class EditorWidget:
         self.text = W.Text(placeholder=f"e.g. {example}  (Enter to apply)", continuous_update=False,
                            layout=W.Layout(width="420px"))
         self.undo_button, self.reset_button = W.Button(description="undo"), W.Button(description="reset")
+        self.force = W.Checkbox(description="force (apply what does not fit)", value=False, indent=False)
         self.message = W.HTML()
         self.image = W.Image(format="png")
         self.mask = W.Image(format="png")
@@ -124,7 +179,7 @@ class EditorWidget:
         self.text.observe(self._on_text, names="value")
         self.undo_button.on_click(lambda _: self.undo())
         self.reset_button.on_click(lambda _: self.reset())
-        self.box = W.VBox([W.HBox([self.text, self.undo_button, self.reset_button]), self.message,
+        self.box = W.VBox([W.HBox([self.text, self.undo_button, self.reset_button, self.force]), self.message,
                            W.HBox([self.image, self.mask]), self.strip])
         self.refresh()
 
@@ -134,13 +189,15 @@ class EditorWidget:
     def submit(self, text: str) -> bool:
         "Apply `text`; on a bad instruction show why and change nothing. Returns whether it was applied."
         try:
-            self.editor.edit(text)
+            self.editor.edit(text, force=self.force.value)
         except ValueError as e:
-            self.message.value = f"<span style='color:#b00'>{e}</span>"
+            self.message.value = f"<span style='color:#b00'>{html.escape(str(e))}</span>"
             return False
-        unk = self.editor.history[-1].unknown
-        self.message.value = f"applied: <i>{text.strip()}</i>" + (
-            f" <span style='color:#a60'>(not in the vocabulary, read as &lt;unk&gt;: {', '.join(unk)})</span>" if unk else "")
+        step = self.editor.history[-1]
+        unk, notes = step.unknown, [n for n in step.notes if not n.startswith("the image holds")]
+        self.message.value = f"applied: <i>{html.escape(text.strip())}</i>" + (
+            f" <span style='color:#a60'>(not in the vocabulary, read as &lt;unk&gt;: {', '.join(unk)})</span>" if unk else "") + \
+            "".join(f"<br><span style='color:#a60'>{html.escape(n)}</span>" for n in notes)
         self.text.value = ""
         self.refresh()
         return True
@@ -160,26 +217,3 @@ class EditorWidget:
     def _ipython_display_(self):
         from IPython.display import display
         display(self.box)
-
-# %% ../nbs/10_interactive.ipynb #f283c87c
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="imi-edit", description="Apply instructions one after another to a canvas.")
-    ap.add_argument("instructions", nargs="+", help='e.g. "put three on the middle"')
-    ap.add_argument("--start", help="blank or test (digits; default blank), random (avatars; the default), or an image file")
-    ap.add_argument("--checkpoint", help=f"model checkpoint (default {DEFAULT_CHECKPOINT})")
-    ap.add_argument("-o", "--output", default="chain.png", help="PNG strip to write (a GIF is written beside it)")
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args(argv)
-    try:
-        ed = Editor(a.checkpoint, start=a.start, seed=a.seed)
-        for text in a.instructions: ed.task.check(text)          # fail before any work
-        for i, text in enumerate(a.instructions, 1):
-            ed.edit(text)
-            unk = ed.history[-1].unknown
-            print(f"step {i}: {text}" + (f"  (unknown words read as <unk>: {', '.join(unk)})" if unk else ""))
-        for p in ed.save_strip(a.output): print(f"wrote {p}")
-    except (ValueError, FileNotFoundError, CheckpointError) as e:
-        print(f"imi-edit: {e}", file=sys.stderr); return 2
-    return 0
-
-if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())

@@ -90,7 +90,7 @@ def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: s
     for nb in notebooks:
         print(f"[pipeline:{profile}] {nb.name} ...", flush=True)
         t0 = time.time(); out = out_dir / nb.name
-        entry = {"notebook": nb.name, "output": str(out)}
+        entry = {"notebook": nb.name, "output": str(out.relative_to(root)) if out.is_relative_to(root) else str(out)}
         try:
             pm.execute_notebook(str(nb), str(out), parameters=params, cwd=str(nbs_dir), kernel_name="python3",
                                 execution_timeout=cell_timeout, progress_bar=False, report_mode=False,

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['Evaluator', 'Task', 'stratified_indices']
+__all__ = ['Evaluator', 'InstructionRefused', 'Task', 'stratified_indices']
 
 # %% ../nbs/task.ipynb #4c1a0002
 class Evaluator:
@@ -31,6 +31,9 @@ class Evaluator:
         raise NotImplementedError
 
 # %% ../nbs/task.ipynb #4c1a0004
+class InstructionRefused(ValueError):
+    "A well-formed instruction that cannot apply to the image it is given (the message says why and what would)."
+
 class Task:
     "A domain the model can be trained on and used for: subclasses fill the attributes and methods."
     name = "task"
@@ -44,6 +47,7 @@ class Task:
     train_defaults: dict = {}           # TrainConfig fields that the paper's recipe for this domain sets
     default_start = "blank"             # the editor's first image when none is given
     benches: dict = {}                  # speed benchmarks of its own (`python -m imi.bench <name>`)
+    max_words = 6                       # the longest instruction the task accepts
 
     def __init__(self, options, with_data: bool = True, progress: bool = True, vocab: list[str] | None = None):
         self.options, self.progress = options, progress
@@ -65,11 +69,26 @@ class Task:
     def to_image(self, img) -> torch.Tensor:
         "Any image (path, PIL, array, tensor) -> uint8 [channels, 64, 64], or a clear error."
         raise NotImplementedError
-    def start_image(self, spec: str | None, seed: int = 0) -> torch.Tensor:
-        "The editor's first image: `None` or 'blank' (the task's empty image), 'test' (a test image), or an image path."
+    def start(self, spec, seed: int = 0, notes: list | None = None) -> tuple[torch.Tensor, object]:
+        "The editor's first image and what it holds when the task knows it (else None): `spec` is a start name or an image."
         raise NotImplementedError
-    def evaluator(self, path=None) -> Evaluator:
-        "The task's evaluator: `path`, else the shipped one, else one trained once into runs/ (with a notice)."
+    def start_image(self, spec=None, seed: int = 0) -> torch.Tensor:
+        "The editor's first image (see `start`)."
+        return self.start(spec, seed)[0]
+    def read_state(self, image: torch.Tensor, evaluator) -> tuple[object, str]:
+        "What the evaluator reads in an image the editor did not make: (state, or None when it is unsure; why)."
+        return None, "this task cannot read an image"
+    def applies(self, state, text: str):
+        "The state after `text` on an image holding `state`; raises `InstructionRefused` saying why and what would apply."
+        raise NotImplementedError
+    def describe(self, state) -> str:
+        "A short description of a state, for messages."
+        return str(state)
+    def disagreement(self, seen, expected, before) -> str | None:
+        "A note when what the evaluator sees in a generated image is not what the chain expects (None: they agree)."
+        return None if seen == expected else f"the evaluator sees {self.describe(seen)} where the chain expects {self.describe(expected)}"
+    def evaluator(self, path=None, train: bool = True) -> Evaluator:
+        "The task's evaluator: `path`, else the shipped one, else (`train`) one trained once into runs/ (with a notice)."
         raise NotImplementedError
     def eval_batch(self, per_group: int, seed: int = 0) -> dict:
         "A seeded, stratified batch of `per_group` test triplets of each group (fewer where a group has fewer)."

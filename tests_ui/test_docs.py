@@ -1,6 +1,7 @@
 """The companion's site, read in a real browser: `make test-docs` builds it, serves it on 127.0.0.1, and headless
 Chromium (Debian's package, driven by Playwright) opens the index, follows the link to the losses section, checks that
-an equation was typeset by MathJax (no raw `$$` left), that the Fig 7 image loaded, and that no request left localhost.
+an equation was typeset by MathJax (no raw `$$` left), that the Fig 7 image loaded, that every pipeline notebook's page
+shows outputs, that no display equation or table overflows its column at 1280 px, and that no request left localhost.
 Screenshots go to site_screens/ (git-ignored). Skips with the reason when a piece is missing."""
 import functools, http.server, os, shutil, threading
 from pathlib import Path
@@ -47,13 +48,26 @@ def test_site_reads_in_a_real_browser(served):
         page.goto(served + "/07_instruction_analysis.html"); page.wait_for_load_state("networkidle")
         imgs = page.evaluate("Array.from(document.querySelectorAll('img')).map(i => [i.alt, i.naturalWidth, i.src.slice(0, 60)])")
         page.screenshot(path=str(SHOTS / "instruction_analysis.png"))
-        if "Not executed" in page.evaluate("document.body.innerText"):
-            pytest.skip("the site was built without an executed pipeline run: no Fig 7 image to check "
-                        "(make reproduce or make figures, then make docs)")
+        assert "Not executed" not in page.evaluate("document.body.innerText"), \
+            "the site was built without executed notebooks (make docs runs them from the shipped checkpoints)"
         fig7 = page.evaluate("""(() => { const h = Array.from(document.querySelectorAll('h2, h3')).find(e => e.innerText.includes('Fig 7'));
             let e = h; const imgs = []; while (e && imgs.length == 0) { e = e.nextElementSibling || (e.parentElement && e.parentElement.nextElementSibling);
             if (e) imgs.push(...e.querySelectorAll('img')); } return imgs.length ? imgs[0].naturalWidth : -1; })()""")
         assert fig7 > 0, f"the Fig 7 image did not load (images on the page: {imgs})"
+        page.set_viewport_size({"width": 1280, "height": 900})
+        empty, wide = [], []
+        for nb in sorted(p.stem for p in (ROOT / "nbs").glob("[0-9]*.ipynb") if not p.name.startswith("00")):
+            page.goto(f"{served}/{nb}.html"); page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(300)
+            if page.evaluate("document.querySelectorAll('.cell_output').length") == 0: empty.append(nb)
+            over = page.evaluate("""(() => { const col = document.querySelector('main, article, .bd-article'); if (!col) return [];
+                const right = col.getBoundingClientRect().right + 2;
+                return Array.from(document.querySelectorAll('div.math, .MathJax_Display, mjx-container[display="true"], table'))
+                  .filter(e => e.getBoundingClientRect().right > right).map(e => e.innerText.slice(0, 40)); })()""")
+            if over: wide.append((nb, over[:2]))
+        page.goto(served + "/03_losses.html"); page.wait_for_load_state("networkidle"); page.screenshot(path=str(SHOTS / "losses_1280.png"))
         browser.close()
+        assert not empty, f"notebook pages without any output: {empty}"
+        assert not wide, f"display equations or tables wider than their column at 1280 px: {wide}"
     assert not outside, f"requests left localhost: {outside[:5]}"
     assert not failed, f"failed requests: {failed[:5]}"

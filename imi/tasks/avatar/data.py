@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from ...core import load_image_file
+from ...core import load_image_file, MIN_IMAGE_SIDE
 from .attributes import (ATTRIBUTES, ATTR_NAMES, random_avatar, random_edit, render_avatar, encode_attributes,
                                          decode_attributes)
 from .text import Vocab, describe_edit, crowd_noise
@@ -136,7 +136,8 @@ def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test
 # %% ../../../nbs/08c_avatar_data.ipynb #1b2939a1
 def to_tensor_images(x) -> torch.Tensor:
     "uint8 [n, H, W, 3] (or one [H, W, 3]) -> uint8 [n, 3, H, W]; wrong shapes get a clear error."
-    x = torch.as_tensor(np.asarray(x))
+    x = np.asarray(x)
+    x = torch.from_numpy(x if x.flags.writeable else x.copy()) if x.dtype != object else torch.as_tensor(x)   # no warning on read-only arrays
     if x.dim() == 3: x = x[None]
     if x.dim() != 4 or x.shape[-1] != 3:
         raise ValueError(f"avatar images are [n, H, W, 3] RGB, got shape {tuple(x.shape)}")
@@ -148,11 +149,15 @@ def to_rgb(img, size: int = 64) -> torch.Tensor:
     from PIL import Image
     if isinstance(img, (str, Path)): img = load_image_file(img)
     if isinstance(img, Image.Image):   # a picture from disk: any size, resized like the renders
+        if min(img.size) < MIN_IMAGE_SIDE:
+            raise ValueError(f"got an image of {img.size[0]} x {img.size[1]} pixels: images need at least {MIN_IMAGE_SIDE} a side")
         return to_tensor_images(np.asarray(img.convert("RGB").resize((size, size), Image.BILINEAR)))[0]
     a = img.detach().cpu().numpy() if isinstance(img, torch.Tensor) else np.asarray(img)
     if a.ndim == 3 and a.shape[0] == 3 and a.shape[-1] != 3: a = np.moveaxis(a, 0, -1)
     if a.ndim != 3 or a.shape[-1] != 3:
         raise ValueError(f"an avatar image is RGB, [H, W, 3] or [3, H, W]; got shape {a.shape}")
+    if min(a.shape[:2]) < MIN_IMAGE_SIDE:
+        raise ValueError(f"got an image of {a.shape[1]} x {a.shape[0]} pixels: images need at least {MIN_IMAGE_SIDE} a side")
     if a.shape[:2] != (size, size): raise ValueError(f"an avatar image is {size} x {size}; got {a.shape[0]} x {a.shape[1]}")
     if a.dtype != np.uint8: raise ValueError(f"an avatar image is uint8 in [0, 255]; got {a.dtype}")
     return to_tensor_images(a)[0]

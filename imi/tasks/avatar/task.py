@@ -11,9 +11,9 @@ import numpy as np
 import torch
 from ...core import repo_root, git_sha, device_info
 from ...metrics import ssim_torch, summarise_groups
-from ...task import Task, Evaluator
-from .attributes import ATTR_NAMES, random_avatar, render_avatar, bench_render
-from .text import Vocab
+from ...task import Task, Evaluator, InstructionRefused
+from .attributes import ATTR_NAMES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
+from .text import Vocab, MAX_WORDS, interpret_instruction, tokenize
 from .data import build_avatar_data, AvatarEditDataset, AvatarPool, to_rgb
 from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line
 
@@ -48,12 +48,12 @@ class ReaderEvaluator(Evaluator):
         return {**{k: float(t.loc["macro", k]) for k in keys},
                 **{f"edit_{a}": float(t.loc[a, "edit_success"]) for a in ATTR_NAMES if a in t.index}}
 
-def avatar_evaluator(path=None, data=None, seed: int = 0, samples: int = 250_000) -> ReaderEvaluator:
+def avatar_evaluator(path=None, data=None, seed: int = 0, samples: int = 250_000, train: bool = True) -> ReaderEvaluator:
     "`path`, else the shipped reader, else one trained once into runs/ablate-avatar (needs the task's data)."
     root = repo_root() or Path.cwd()
     for p in ([Path(path)] if path else []) + [root / "data/checkpoints/avatar_reader.pt", root / "runs/ablate-avatar/avatar_reader.pt"]:
         if p.exists(): return ReaderEvaluator(*load_reader(p), p)
-    if data is None: raise FileNotFoundError("no attribute reader is shipped here, and training one needs the avatar data")
+    if data is None or not train: raise FileNotFoundError("no attribute reader is shipped here (data/checkpoints/avatar_reader.pt)")
     print(f"training the attribute reader ({samples:,} images with artefacts) ...", flush=True)
     reader, info = train_reader(data, samples, seed=seed)
     card = {"seed": seed, **info, "audit": audit_reader(reader, data, seed=seed), "git_sha": git_sha(),
@@ -73,7 +73,7 @@ class AvatarOptions:
 
 class AvatarTask(Task):
     "The avatar task (paper §5, §8) on procedurally rendered avatars."
-    name, channels, groups, aux, output, weights = "avatar", 3, tuple(ATTR_NAMES), {}, "tanh", "avatar"
+    name, channels, groups, aux, output, weights, max_words = "avatar", 3, tuple(ATTR_NAMES), {}, "tanh", "avatar", MAX_WORDS
     Options, Evaluator, default_start = AvatarOptions, ReaderEvaluator, "random"
     train_defaults = {"output": "tanh", "aux": False, "weights": "avatar", "schedule": "phases", "sim": "paper"}
     benches = {"avatars": bench_render}
@@ -92,15 +92,43 @@ class AvatarTask(Task):
             self.pool = AvatarPool(self.data)
 
     def encode(self, texts): return self.words.encode([texts] if isinstance(texts, str) else list(texts))
-    def check(self, text: str) -> list[str]: return self.words.unknown_checked(text)
+    def check(self, text: str) -> list[str]:
+        n = len(tokenize(text))
+        if n > MAX_WORDS: raise ValueError(f"an instruction has at most {MAX_WORDS} words; {text[:60]!r}... has {n}")
+        return self.words.unknown_checked(text)
     def to_image(self, img) -> torch.Tensor: return to_rgb(img)
-    def start_image(self, spec=None, seed: int = 0) -> torch.Tensor:
+    def start(self, spec=None, seed: int = 0, notes: list | None = None):
+        "random (a random avatar, its attributes known), or an image (its attributes read later)."
         spec = spec if spec is not None else self.default_start
-        if isinstance(spec, str) and spec == "random": return to_rgb(render_avatar(random_avatar(np.random.default_rng(seed))))
+        if isinstance(spec, str) and spec == "random":
+            av = random_avatar(np.random.default_rng(seed))
+            return to_rgb(render_avatar(av)), av
         if isinstance(spec, str) and spec in ("blank", "test"):
             raise ValueError(f"start {spec!r} is not available for the avatar task: use random, or an image")
-        return self.to_image(spec)
-    def evaluator(self, path=None) -> ReaderEvaluator: return avatar_evaluator(path, self.data, seed=self.options.seed)
+        return self.to_image(spec), None
+    def read_state(self, image, evaluator):
+        "The attribute reader's reading of an avatar (it has no confidence rule: its reading is taken as it is)."
+        return decode_attributes(evaluator.reader.predict(image[None]).numpy())[0], "read by the attribute reader"
+    def applies(self, state, text: str):
+        "The avatar after `text`; refuses a change to what it already is or to a part that does not show; None when the words do not say."
+        got = interpret_instruction(text, state)
+        if got is None: return None
+        attr, value = got
+        part = attr.replace("_", " ")
+        if state[attr] == value:
+            raise InstructionRefused("there is nothing to remove: the " + part + " is already none" if value in ("none", "bald")
+                                     else f"the {part} is already {value}")
+        if not changeable(attr, state):
+            raise InstructionRefused(f"the {part} does not show on this avatar (top: {state['top']}, accessory: {state['accessory']})")
+        return {**state, attr: value}
+    def disagreement(self, seen, expected, before) -> str | None:
+        "Only the asked-for change is compared (the reader's errors elsewhere are not the editor's concern)."
+        bad = [a for a in ATTR_NAMES if expected[a] != before[a] and seen[a] != expected[a]]
+        return None if not bad else "; ".join(f"the reader does not see the change: {a.replace('_', ' ')} reads {seen[a]}, not {expected[a]}" for a in bad)
+    def describe(self, state) -> str:
+        return ", ".join(f"{a.replace('_', ' ')} {state[a]}" for a in ("top", "hair_color", "facial_hair", "accessory", "background"))
+    def evaluator(self, path=None, train: bool = True) -> ReaderEvaluator:
+        return avatar_evaluator(path, self.data, seed=self.options.seed, train=train)
     def references(self, batch: dict) -> dict: return {"copy source": batch["source"], "ground truth": batch["target"]}
     def eval_batch(self, per_group: int, seed: int = 0) -> dict:
         "A stratified batch of the extended test split (the paper's 230 test triplets when there is none)."

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 import numpy as np
 import torch
-from .attributes import SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, COLORED_HATS, visible
+from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR_COLORS, CLOTH_COLORS, CLOTHES,
+                                         ACCESSORIES, FACIAL_HAIR, BACKGROUNDS, COLORED_HATS, visible)
 
 # %% auto #0
-__all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'describe_edit', 'crowd_noise', 'tokenize', 'Vocab']
+__all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'MAX_WORDS', 'REMOVE_WORDS', 'describe_edit',
+           'crowd_noise', 'tokenize', 'Vocab', 'interpret_instruction']
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #03138a65
 PRONOUNS = [("him", "his", "he"), ("her", "her", "she"), ("them", "their", "they")]
@@ -130,3 +132,54 @@ class Vocab:
         T = max(len(i) for i in ids)
         return torch.tensor([i + [0] * (T - len(i)) for i in ids]), torch.tensor([len(i) for i in ids])
     def decode(self, tokens) -> str: return " ".join(self.itos[int(t)] for t in tokens if int(t) != 0)
+
+# %% ../../../nbs/08b_avatar_instructions.ipynb #6df5c591
+MAX_WORDS = 24          # the longest instruction the editor takes (the generated ones have at most 16 words)
+REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no")
+
+def _named(t: str, names) -> list[str]:
+    "The value names that occur in `t` as whole words, longest first, each span counted once."
+    out = []
+    for v in sorted(names, key=len, reverse=True):
+        if v != "none" and f" {v} " in t: out.append(v); t = t.replace(f" {v} ", " | ")
+    return out
+
+def _new(names: list[str], current: str, same_ok: bool = True):
+    "The one named value that differs from the current one; the current one when it is all that is named (`same_ok`); else None."
+    named = list(dict.fromkeys(names)); new = [v for v in named if v != current]
+    if len(new) == 1: return new[0]
+    return current if same_ok and named == [current] else None
+
+def interpret_instruction(text: str, av: dict):
+    "The (attribute, value) an instruction asks of avatar `av` (value names), when its words allow one reading; else None."
+    t = " " + " ".join(tokenize(text)) + " "
+    has = lambda *w: any(f" {x} " in t for x in w)
+    removal = has(*REMOVE_WORDS)
+    if has("background"): return ("background", v) if (v := _new(_named(t, BACKGROUNDS), av["background"])) else None
+    if has("skin"):
+        order = list(SKINS); i = order.index(av["skin"])
+        if has("darker", "lighter"):
+            j = i + (1 if has("darker") else -1)
+            return ("skin", order[j]) if 0 <= j < len(order) else None
+        return ("skin", v) if (v := _new(_named(t, SKINS), av["skin"])) else None
+    for attr, noun in (("eyes", "eyes"), ("eyebrows", "eyebrows"), ("mouth", "mouth"), ("mouth", "look")):
+        if has(noun):
+            if attr == "eyebrows" and removal: return "eyebrows", "none"
+            return (attr, v) if (v := _new(_named(t, ATTRIBUTES[attr]), av[attr])) else None
+    fh = [v for v in _named(t, FACIAL_HAIR) if re.search(rf" an? (?:[a-z-]+ ){{0,2}}{v} ", t)]   # a style comes with "a"
+    if has("beard", "moustache", "facial") or fh:
+        if removal: return "facial_hair", "none"
+        if (v := _new(fh, av["facial_hair"])): return "facial_hair", v
+        return ("facial_hair_color", v) if (v := _new(_named(t, HAIR_COLORS), av["facial_hair_color"])) else None
+    acc = _named(t, ACCESSORIES)
+    if has("glasses") or acc:
+        if removal: return "accessory", "none"
+        return ("accessory", v) if (v := _new(acc, av["accessory"])) else None
+    styles, hats, clothes = _named(t, HAIR_STYLES), _named(t, HATS), _named(t, CLOTHES)
+    if has("bald") or (has("shave") and has("head")) or (removal and has("hair") and not hats): return "top", "bald"
+    if (v := _new(hats + styles, av["top"], same_ok=False)): return "top", v
+    if hats and not styles: return ("hat_color", v) if (v := _new(_named(t, CLOTH_COLORS), av["hat_color"])) else None
+    if has("hair"): return ("hair_color", v) if (v := _new(_named(t, HAIR_COLORS), av["hair_color"])) else None
+    if (v := _new(clothes, av["clothing"], same_ok=False)): return "clothing", v
+    if clothes: return ("clothing_color", v) if (v := _new(_named(t, CLOTH_COLORS), av["clothing_color"])) else None
+    return None

@@ -10,14 +10,14 @@ from functools import lru_cache
 from pathlib import Path
 import numpy as np
 import torch
-from ...core import load_image_file
+from ...core import load_image_file, MIN_IMAGE_SIDE
 from .edits import (GRID, CELL, CANVAS, IMG_SIZE, NULL_DIGIT, EMPTY, PLACEMENTS, ACTIONS, DIRECTIONS, POSITIONS,
                     MAX_WORDS, Label, Instruction, check_label, apply_instruction, encode)
 
 # %% auto #0
 __all__ = ['TYPES', 'N_TYPES', 'IDX_FILES', 'TripletTypes', 'triplet_counts', 'resize_matrix', 'to_uint8', 'render_canvas',
-           'render_batch', 'to_canvas', 'read_idx', 'load_idx_dir', 'MnistPools', 'load_mnist', 'DigitEditDataset',
-           'make_splits']
+           'render_batch', 'to_canvas', 'light_background', 'read_idx', 'load_idx_dir', 'MnistPools', 'load_mnist',
+           'DigitEditDataset', 'make_splits']
 
 # %% ../../../nbs/01b_digit_data.ipynb #02246391
 @dataclass(frozen=True)
@@ -135,10 +135,18 @@ def to_canvas(img) -> torch.Tensor:
             a = a.astype(np.float64)
             if a.min() < 0 or a.max() > 255: raise ValueError(f"pixel values in [{a.min()}, {a.max()}]; {expected}")
             if a.max() <= 1.0: a = a * 255
-    if min(a.shape) < 2: raise ValueError(f"got an image of size {a.shape}; {expected}")
+    if min(a.shape) < MIN_IMAGE_SIDE:
+        raise ValueError(f"got an image of size {a.shape[0]} x {a.shape[1]}: images need at least {MIN_IMAGE_SIDE} pixels a side; {expected}")
     a = np.asarray(a, dtype=np.float64)
     out = resize_matrix(a.shape[0], IMG_SIZE) @ a @ resize_matrix(a.shape[1], IMG_SIZE).T
     return torch.from_numpy(to_uint8(out))[None]
+
+# %% ../../../nbs/01b_digit_data.ipynb #91b89ed3
+def light_background(canvas: torch.Tensor) -> bool:
+    "Whether a uint8 canvas [1, H, W] is dark strokes on a light background: the mean of its border above mid-grey."
+    c = canvas[0].float()
+    border = torch.cat([c[0], c[-1], c[:, 0], c[:, -1]])
+    return bool(border.mean() > 127)
 
 # %% ../../../nbs/01b_digit_data.ipynb #04f10603
 IDX_FILES = {"train_images": "train-images-idx3-ubyte", "train_labels": "train-labels-idx1-ubyte",

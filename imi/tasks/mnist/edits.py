@@ -11,8 +11,9 @@ import torch
 # %% auto #0
 __all__ = ['GRID', 'CELL', 'CANVAS', 'IMG_SIZE', 'DIGIT_WORDS', 'NULL_DIGIT', 'SLOTS', 'SLOT_CLASSES', 'EMPTY', 'PLACEMENTS',
            'ACTIONS', 'DIRECTIONS', 'POSITIONS', 'DIRECTION_DELTA', 'POSITION_CELL', 'PAD', 'WORDS', 'VOCAB', 'STOI',
-           'MAX_WORDS', 'Label', 'box_inside', 'check_label', 'Instruction', 'edit_box', 'apply_instruction',
-           'tokenize', 'encode', 'decode', 'parse_instruction', 'valid_instructions']
+           'MAX_WORDS', 'CELL_NAMES', 'Label', 'box_inside', 'check_label', 'Instruction', 'edit_box',
+           'apply_instruction', 'shown', 'tokenize', 'encode', 'decode', 'parse_instruction', 'valid_instructions',
+           'describe_label', 'suggest']
 
 # %% ../../../nbs/01a_digit_edits.ipynb #16b20b0b
 GRID, CELL = 3, 28
@@ -122,16 +123,23 @@ VOCAB = (PAD,) + WORDS
 STOI = {w: i for i, w in enumerate(VOCAB)}
 MAX_WORDS = 6                 # the longest template: "expand zero to the top right"
 
+def shown(text: str, n: int = 60) -> str:
+    "An instruction as it appears in a message: quoted, and cut after `n` characters."
+    return repr(text if len(text) <= n else text[:n] + "...")
+
 def tokenize(text: str) -> list[str]:
-    "Lower-case, split on white space, and check every word is in the vocabulary."
+    "Lower-case, split on white space, and check the length and that every word is in the vocabulary."
     if not isinstance(text, str): raise TypeError(f"an instruction is a string, got {type(text).__name__}")
     words = text.lower().split()
     if not words: raise ValueError("the instruction is empty")
+    if len(words) > MAX_WORDS:
+        raise ValueError(f"an instruction has at most {MAX_WORDS} words (the longest form is 'expand zero to the top right'); "
+                         f"{shown(text)} has {len(words)}")
     for w in words:
         if w not in STOI or w == PAD:
             close = difflib.get_close_matches(w, WORDS, n=3)
             hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-            raise ValueError(f"unknown word {w!r} in instruction {text!r}{hint}; the vocabulary is: {' '.join(WORDS)}")
+            raise ValueError(f"unknown word {w[:30]!r} in instruction {shown(text)}{hint}; the vocabulary is: {' '.join(WORDS)}")
     return words
 
 def encode(texts: list[str] | str, max_len: int = MAX_WORDS) -> tuple[torch.Tensor, torch.Tensor]:
@@ -176,3 +184,24 @@ def valid_instructions(label) -> list[Instruction]:
             try: apply_instruction(label, Instruction(a, label.digit, direction)); out.append(Instruction(a, label.digit, direction))
             except ValueError: pass
     return out
+
+# %% ../../../nbs/01a_digit_edits.ipynb #5c1a9e05
+CELL_NAMES = {(0, 0): "top left", (1, 0): "top", (2, 0): "top right", (0, 1): "left", (1, 1): "middle", (2, 1): "right",
+              (0, 2): "bottom left", (1, 2): "bottom", (2, 2): "bottom right"}
+
+def describe_label(label) -> str:
+    "What a canvas holds, in words: 'an empty canvas', or 'a three of 1 x 1 cells at the top left'."
+    label = check_label(label)
+    if label.empty: return "an empty canvas"
+    where = CELL_NAMES[(label.x, label.y)] if (label.w, label.h) == (1, 1) else f"from cell (x={label.x}, y={label.y})"
+    word = DIGIT_WORDS[label.digit]
+    return f"{'an' if word[0] == 'e' else 'a'} {word} of {label.w} x {label.h} cells {'at the ' + where if (label.w, label.h) == (1, 1) else where}"
+
+def suggest(label) -> str:
+    "The instructions that apply to a canvas with this label, grouped by action (one line)."
+    ins = valid_instructions(label)
+    if check_label(label).empty: return "put DIGIT on the POSITION (any digit; top left ... bottom right, or middle)"
+    by = {}
+    for i in ins: by.setdefault(i.action, []).append(i.direction)
+    word = DIGIT_WORDS[label.digit]
+    return "; ".join(f"remove {word}" if a == "remove" else f"{a} {word} to the {' / '.join(d)}" for a, d in by.items())

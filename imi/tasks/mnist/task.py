@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import torch
 from ...core import repo_root, git_sha
-from ...task import Task, Evaluator
-from .edits import VOCAB, ACTIONS, SLOT_CLASSES, PLACEMENTS, Label, encode, parse_instruction
-from .data import load_mnist, make_splits, render_canvas, to_canvas, IMG_SIZE
+from ...task import Task, Evaluator, InstructionRefused
+from .edits import (VOCAB, ACTIONS, SLOT_CLASSES, PLACEMENTS, MAX_WORDS, EMPTY, Label, encode, parse_instruction,
+                                   apply_instruction, check_label, describe_label, suggest)
+from .data import load_mnist, make_splits, render_canvas, to_canvas, light_background, IMG_SIZE
 from .parser import load_parser, save_parser, train_parser, calibrate_parser, audit_parser, audit_line
 from .evaluate import score, summarise_scores
 
@@ -34,8 +35,8 @@ class ParserEvaluator(Evaluator):
     def score(self, generated, batch) -> dict: return score(generated, batch["target"], batch["target_label"], self.parser)
     def summarise(self, scores, groups) -> dict: return summarise_scores(scores, np.asarray(groups))
 
-def mnist_evaluator(path=None, seed: int = 0, samples: int = 300_000) -> ParserEvaluator:
-    "`path`, else the shipped parser, else one trained once into runs/ablate (calibrated and audited)."
+def mnist_evaluator(path=None, seed: int = 0, samples: int = 300_000, train: bool = True) -> ParserEvaluator:
+    "`path`, else the shipped parser, else (`train`) one trained once into runs/ablate (calibrated and audited)."
     root = repo_root() or Path.cwd()
     for p in ([Path(path)] if path else []) + [root / "data/checkpoints/parser.pt", root / "runs/ablate/parser.pt"]:
         if p.exists():
@@ -46,6 +47,7 @@ def mnist_evaluator(path=None, seed: int = 0, samples: int = 300_000) -> ParserE
                 card["audit"] = audit_parser(parser, test, 10_000, seed=seed)
                 save_parser(parser, p, card)
             return ParserEvaluator(parser, card, p)
+    if not train: raise FileNotFoundError("no canvas parser is shipped in this checkout (data/checkpoints/parser.pt)")
     splits = make_splits(load_mnist(seed=seed), seed=seed)
     print(f"training the evaluation parser ({samples:,} canvases with artefacts) ...", flush=True)
     parser, info = train_parser(splits["train"], samples, seed=seed)
@@ -64,7 +66,7 @@ class MnistOptions:
 
 class MnistTask(Task):
     "The digit-manipulation task (paper §2)."
-    name, channels, groups, aux, output, weights = "mnist", 1, tuple(ACTIONS), dict(SLOT_CLASSES), "linear", "mnist"
+    name, channels, groups, aux, output, weights, max_words = "mnist", 1, tuple(ACTIONS), dict(SLOT_CLASSES), "linear", "mnist", MAX_WORDS
     Options, Evaluator, train_defaults, default_start = MnistOptions, ParserEvaluator, {}, "blank"
 
     def __init__(self, options: MnistOptions, with_data: bool = True, progress: bool = True, vocab=None):
@@ -80,19 +82,40 @@ class MnistTask(Task):
     def check(self, text: str) -> list[str]:
         parse_instruction(text); return []           # a template instruction or a clear error
     def to_image(self, img) -> torch.Tensor: return to_canvas(img)
-    def start_image(self, spec=None, seed: int = 0) -> torch.Tensor:
+    def start(self, spec=None, seed: int = 0, notes: list | None = None):
+        "blank (an empty canvas), test (a random test digit at a random placement), or an image (its label read later)."
         spec = spec if spec is not None else self.default_start
-        if isinstance(spec, str) and spec == "blank": return torch.zeros(1, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
+        if isinstance(spec, str) and spec == "blank": return torch.zeros(1, IMG_SIZE, IMG_SIZE, dtype=torch.uint8), EMPTY
         if isinstance(spec, str) and spec == "test":
             rng = np.random.default_rng(seed)
             pools = load_mnist(seed=seed)
             i = int(rng.integers(len(pools.test_images)))
             label = Label(int(pools.test_labels[i]), *PLACEMENTS[rng.integers(len(PLACEMENTS))])
-            return torch.from_numpy(render_canvas(pools.test_images[i], label, IMG_SIZE))[None]
+            return torch.from_numpy(render_canvas(pools.test_images[i], label, IMG_SIZE))[None], label
         if isinstance(spec, str) and spec in ("random",):
             raise ValueError(f"start {spec!r} is not available for the digit task: use blank or test, or an image")
-        return self.to_image(spec)
-    def evaluator(self, path=None) -> ParserEvaluator: return mnist_evaluator(path, seed=self.options.seed)
+        img = self.to_image(spec)
+        if light_background(img):   # a drawing or photo the other way round: a canvas is white strokes on black
+            img = 255 - img
+            if notes is not None: notes.append("the start image is dark on a light background: inverted to white strokes on black")
+        return img, None
+    def read_state(self, image, evaluator):
+        "The parser's confident reading of a canvas, or None (with why) when it is unsure."
+        labels, conf = evaluator.parser.read(image[None])
+        lab = evaluator.parser.confident(labels, conf)[0]
+        if lab[0] < 0: return None, f"the parser cannot read the digit (confidence {float(conf[0]):.2f} < {evaluator.parser.digit_threshold:.2f})"
+        try: lab = check_label(lab.tolist())
+        except ValueError: return None, f"the parser reads an impossible label {tuple(lab.tolist())}"
+        return lab, f"parser confidence {float(conf[0]):.2f}"
+    def applies(self, state, text: str):
+        try: return apply_instruction(state, parse_instruction(text))
+        except ValueError as e:
+            raise InstructionRefused(f"{e}. This canvas ({describe_label(state)}) takes: {suggest(state)}") from None
+    def describe(self, state) -> str: return describe_label(state)
+    def disagreement(self, seen, expected, before) -> str | None:
+        if seen == expected: return None
+        return f"the parser reads {describe_label(seen)} on the new canvas, where the chain expects {describe_label(expected)}"
+    def evaluator(self, path=None, train: bool = True) -> ParserEvaluator: return mnist_evaluator(path, seed=self.options.seed, train=train)
     def references(self, batch: dict) -> dict:
         return {"copy source": batch["source"], "blank": torch.zeros_like(batch["source"])}
 
