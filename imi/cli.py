@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 
-DEFAULT_CHECKPOINT = "data/checkpoints/mnist_cpu.pt"
+from .core import DEFAULT_CHECKPOINT      # imi.core imports no torch at import time
 FORMATS = (".png", ".gif", ".jpg", ".jpeg")
 CANVAS = ("A digit canvas is white strokes on black (as MNIST); a start image drawn the other way round (a light "
           "background) is inverted, with a note. Avatars are RGB images.")
@@ -57,4 +57,4 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())
 
 # %% auto #0
-__all__ = ['DEFAULT_CHECKPOINT', 'FORMATS', 'CANVAS', 'parser', 'output_path', 'main']
+__all__ = ['FORMATS', 'CANVAS', 'parser', 'output_path', 'main']

@@ -6,17 +6,18 @@
 from __future__ import annotations
 import os, random, subprocess, tempfile, platform, json
 from pathlib import Path
-import numpy as np
-import torch
+import numpy as np      # torch is imported where it is used, so that importing core stays light (imi-edit --help)
 
 # %% auto #0
-__all__ = ['MIN_IMAGE_SIDE', 'set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write', 'write_text',
-           'write_json', 'cast_floats', 'save_state', 'StateFileError', 'load_state', 'load_image_file', 'set_style',
-           'save_figure', 'model_card', 'write_card', 'shipped_or_train']
+__all__ = ['MIN_IMAGE_SIDE', 'DEFAULT_CHECKPOINT', 'set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write',
+           'write_text', 'write_json', 'cast_floats', 'save_state', 'StateFileError', 'load_state',
+           'default_checkpoint', 'load_image_file', 'set_style', 'save_figure', 'model_card', 'write_card',
+           'shipped_or_train']
 
 # %% ../nbs/core.ipynb #a0d74ae6
 def set_seed(seed: int) -> None:
     "Seed Python, NumPy and torch (CPU and CUDA) global generators."
+    import torch
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
 def repo_root(start: str | Path | None = None) -> Path | None:
@@ -49,6 +50,7 @@ def cpu_model() -> str:
 
 def device_info() -> dict:
     "What ran the code: CPU model, core count, torch version and CUDA device if any."
+    import torch
     info = {"platform": platform.platform(), "processor": cpu_model(),
             "cpu_capability": torch.backends.cpu.get_cpu_capability(),
             "cpu_count": os.cpu_count(), "torch": torch.__version__, "torch_threads": torch.get_num_threads(),
@@ -113,6 +115,15 @@ def load_state(path: str | Path, fmt: str, what: str, error: type = StateFileErr
     return ck
 
 MIN_IMAGE_SIDE = 8   # the smallest image (in pixels a side) any task accepts as input
+DEFAULT_CHECKPOINT = "data/checkpoints/mnist_cpu.pt"   # the editor's model when none is given
+
+def default_checkpoint() -> Path:
+    "The shipped digit model of this checkout, or a clear error."
+    root = repo_root()
+    if root is None or not (root / DEFAULT_CHECKPOINT).exists():
+        raise FileNotFoundError(f"no default checkpoint: {DEFAULT_CHECKPOINT} is not in this checkout; "
+                                "pass --checkpoint PATH (e.g. runs/cpu/checkpoint.pt after `python -m imi.train`)")
+    return root / DEFAULT_CHECKPOINT
 
 def load_image_file(path: str | Path):
     "Open an image file with PIL (read in full), or raise one clear error naming the path."

@@ -10,25 +10,17 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
-from .core import repo_root, atomic_write
-from .cli import DEFAULT_CHECKPOINT
+from .core import repo_root, atomic_write, DEFAULT_CHECKPOINT, default_checkpoint
 from .model import generate_batch
 from .checkpoint import load_checkpoint, model_from_checkpoint, CheckpointError
 from .tasks import make_task
 from .task import InstructionRefused
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'default_checkpoint', 'Step', 'Editor', 'EditorWidget']
+__all__ = ['IMG_SIZE', 'Step', 'Editor', 'EditorWidget']
 
 # %% ../nbs/10_interactive.ipynb #ca53b47c
 IMG_SIZE = 64                 # the model's image size
-
-def default_checkpoint() -> Path:
-    root = repo_root()
-    if root is None or not (root / DEFAULT_CHECKPOINT).exists():
-        raise FileNotFoundError(f"no default checkpoint: {DEFAULT_CHECKPOINT} is not in this checkout; "
-                                "pass --checkpoint PATH (e.g. runs/cpu/checkpoint.pt after `python -m imi.train`)")
-    return root / DEFAULT_CHECKPOINT
 
 @dataclass
 class Step:
