@@ -90,7 +90,7 @@ def random_chain(start: Label, k: int, rng: np.random.Generator, digit: int) -> 
 
 @torch.no_grad()
 def run_chains(model, parser, ds, n: int, k: int, seed: int = 0) -> pd.DataFrame:
-    "Exact-label accuracy and SSIM per turn for iterative vs independent application of random chains."
+    "Exact-label accuracy, SSIM and the drift of the digit's identity per turn, iterative vs independent, over random chains."
     rng = np.random.default_rng(seed)
     imgs = rng.integers(0, len(ds.images), n)
     starts = [Label(int(ds.classes[i]), *PLACEMENTS[rng.integers(len(PLACEMENTS))]) for i in imgs]
@@ -105,7 +105,9 @@ def run_chains(model, parser, ds, n: int, k: int, seed: int = 0) -> pd.DataFrame
         for mode, src in (("iterative", current), ("independent", gt[t])):
             out = generate_batch(model, src, tok, ln, seed=seed + t)
             s = score(out, gt[t + 1], lab, parser)
-            rows.append({"turn": t + 1, "mode": mode, "exact": s["correct"].all(1).mean(), "ssim": s["ssim"].mean()})
+            shown = lab[:, 0] != 10                     # turns whose canvas holds the chain's digit
+            drift = (s["parsed"][shown.numpy(), 0] != np.array([st.digit for st in starts])[shown.numpy()]).mean() if shown.any() else np.nan
+            rows.append({"turn": t + 1, "mode": mode, "exact": s["correct"].all(1).mean(), "ssim": s["ssim"].mean(), "drift": drift})
             if mode == "iterative": nxt = out
         current = nxt
     return pd.DataFrame(rows)
