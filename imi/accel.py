@@ -4,7 +4,7 @@
 
 # %% ../nbs/accel.ipynb #acc10003
 from __future__ import annotations
-import contextlib, json, os, time
+import contextlib, json, os, shutil, time
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -15,7 +15,7 @@ from .losses import imi_losses
 
 # %% auto #0
 __all__ = ['SyncBN', 'convert_sync_bn', 'is_main', 'world', 'init_distributed', 'probe_precision', 'resolve_precision',
-           'autocast', 'probe_step', 'probe_key', 'probe_training']
+           'autocast', 'probe_step', 'probe_key', 'probe_training', 'have_cxx', 'probe_compile', 'resolve_compile']
 
 # %% ../nbs/accel.ipynb #25dc6230
 class SyncBN(nn.modules.batchnorm._BatchNorm):
@@ -112,11 +112,17 @@ def autocast(device: torch.device, dtype):
     return torch.autocast(device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
 
 # %% ../nbs/accel.ipynb #5c4ed012
-def probe_step(model_cfg: ModelConfig, batch: int, weights):
+class _Losses(nn.Module):
+    "imi_losses as a module (what torch.compile compiles)."
+    def __init__(self, model, weights): super().__init__(); self.model, self.weights = model, weights
+    def forward(self, *a): return imi_losses(self.model, *a, self.weights)
+
+def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = False):
     "`make(dtype)` for `probe_precision`: a fresh model of `model_cfg` and one training step on random data, in `dtype`."
     def make(dtype):
         torch.manual_seed(0)
         m = IMI(model_cfg).to(memory_format=torch.channels_last)
+        losses = _Losses(m, weights); losses = torch.compile(losses) if compiled else losses
         opt = torch.optim.Adam(m.parameters(), lr=1e-4)
         x = torch.rand(batch, model_cfg.channels, 64, 64).contiguous(memory_format=torch.channels_last) * 2 - 1
         tok = torch.randint(1, model_cfg.vocab_size, (batch, 6)); n = torch.full((batch,), 6)
@@ -124,7 +130,7 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights):
         z, kind = torch.randn(batch, model_cfg.z_dim), torch.zeros(batch, dtype=torch.long)
         def step():
             with autocast(torch.device("cpu"), dtype):
-                out = imi_losses(m, x, x, tok, n, lab, lab, z, kind, weights)
+                out = losses(x, x, tok, n, lab, lab, z, kind)
             opt.zero_grad(); (out["loss_d"] + out["loss_g"]).backward(); opt.step()
             return batch
         return step
@@ -140,3 +146,39 @@ def probe_key(model_cfg: ModelConfig, batch: int) -> str:
 def probe_training(model_cfg: ModelConfig, batch: int, weights, **kw) -> dict:
     "fp32 vs bf16 training speed of this model on this CPU (cached; see `accel.probe_precision`)."
     return probe_precision(probe_step(model_cfg, batch, weights), probe_key(model_cfg, batch), **kw)
+
+# %% ../nbs/accel.ipynb #acc10009
+def have_cxx() -> str | None:
+    "The C++ compiler inductor would use (`$CXX`, g++, c++ or clang++), or None."
+    for c in (os.environ.get("CXX"), "g++", "c++", "clang++"):
+        if c and shutil.which(c): return shutil.which(c)
+    return None
+
+def probe_compile(model_cfg: ModelConfig, batch: int, weights, dtype, seconds: float = 6.0, rounds: int = 3,
+                  use_cache: bool = True) -> dict:
+    "Eager vs compiled training speed of this model in `dtype` on this CPU: {'eager': s/s, 'compiled': s/s, 'choice': ...}, cached."
+    key = f"{cpu_model()}|torch {torch.__version__}|compile|{probe_key(model_cfg, batch)}|{dtype}|threads {torch.get_num_threads()}"
+    path = Path(os.environ.get("IMI_CACHE", Path.home() / ".cache" / "imi")) / "compile.json"
+    cache = json.loads(path.read_text()) if use_cache and path.exists() else {}
+    if key in cache: return cache[key]
+    probes = {"eager": _probe_rate(probe_step(model_cfg, batch, weights), dtype, seconds / rounds),
+              "compiled": _probe_rate(probe_step(model_cfg, batch, weights, compiled=True), dtype, seconds / rounds)}
+    best = {k: 0.0 for k in probes}
+    for _ in range(rounds):
+        for k, p in probes.items(): best[k] = max(best[k], next(p))
+    r = {k: round(v, 1) for k, v in best.items()}
+    r["choice"] = "compiled" if r["compiled"] > 1.1 * r["eager"] else "eager"
+    if use_cache:
+        cache[key] = r
+        try: path.parent.mkdir(parents=True, exist_ok=True); write_json(path, cache)
+        except OSError: pass
+    return r
+
+def resolve_compile(choice: str, device: torch.device, probe=None) -> bool:
+    "Whether to compile the step: `choice` yes, no or auto (CUDA: yes; CPU: the timed probe `probe()`); no C++ compiler: no, with a notice."
+    if choice not in ("auto", "yes", "no"): raise ValueError(f"compile must be auto, yes or no, got {choice!r}")
+    if choice == "no": return False
+    if device.type == "cpu" and have_cxx() is None:
+        print("compile: no C++ compiler found (g++, c++, clang++ or $CXX): the step runs eagerly", flush=True); return False
+    if choice == "yes" or device.type == "cuda": return True
+    return probe is not None and probe()["choice"] == "compiled"

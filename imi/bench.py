@@ -4,14 +4,14 @@
 
 # %% ../nbs/bench.ipynb #d6438a3e
 from __future__ import annotations
-import argparse, sys, time
+import argparse, os, sys, time
 import numpy as np
 import torch
 from .core import device_info
 
 # %% auto #0
-__all__ = ['TRAIN_MODES', 'BENCHES', 'time_rate', 'bench_dataset', 'bench_train', 'bench_edit', 'bench_ssim', 'all_benches',
-           'main']
+__all__ = ['TRAIN_MODES', 'RECIPE', 'BENCHES', 'time_rate', 'bench_dataset', 'cpu_peak', 'step_flops', 'bench_train',
+           'bench_edit', 'bench_ssim', 'all_benches', 'main']
 
 # %% ../nbs/bench.ipynb #6955bf48
 def time_rate(fn, items_per_call: int, seconds: float = 3.0, warmup: int = 2) -> float:
@@ -33,32 +33,65 @@ def bench_dataset(batch: int = 256, seconds: float = 3.0, threads: int = 1, seed
     return {"what": "dataset", "task": task, "batch": batch, "threads": threads, "triplets_per_s": round(rate)}
 
 # %% ../nbs/bench.ipynb #56d93d76
-TRAIN_MODES = {"fp32 eager, full backward": dict(precision="fp32", channels_last="no", full=True),
-               "fp32, side-only backward": dict(precision="fp32", channels_last="no", full=False),
-               "fp32 + channels_last, side-only": dict(precision="fp32", channels_last="yes", full=False),
-               "bf16 autocast + channels_last": dict(precision="bf16", channels_last="yes", full=False)}
+TRAIN_MODES = {"fp32, per-tensor Adam (before)": dict(precision="fp32", foreach=False),
+               "fp32": dict(precision="fp32"),
+               "bf16 autocast, per-tensor Adam (before)": dict(precision="bf16", foreach=False),
+               "bf16 autocast": dict(precision="bf16"),
+               "bf16 autocast, compiled": dict(precision="bf16", compile=True)}
+RECIPE = {"mnist": "sigmoid+no-l2+lr5+ema", "avatar": "edit"}   # the cpu profiles' recipes (atoms of imi.ablate)
 
-def bench_train(width: int = 32, batch: int = 64, seconds: float = 10.0, threads: int = 0, seed: int = 0,
-                modes: list[str] | None = None, task: str = "mnist", task_options: dict | None = None) -> dict:
-    "Training samples per second for each mode in `TRAIN_MODES`, on the task's data and paper recipe."
-    from imi.config import TrainConfig
+def cpu_peak(threads: int | None = None) -> dict:
+    "fp32 peak GFLOP/s of this CPU for `threads` cores: threads x clock x fp32 lanes x 2 (FMA) x FMA units (1 or 2)."
+    info = open("/proc/cpuinfo").read() if os.path.exists("/proc/cpuinfo") else ""
+    mhz = [float(l.split(":")[1]) for l in info.splitlines() if l.startswith("cpu MHz")]
+    flags = next((l.split(":")[1].split() for l in info.splitlines() if l.startswith("flags")), [])
+    lanes = 16 if "avx512f" in flags else 8 if "avx2" in flags else 4
+    n, ghz = threads or torch.get_num_threads(), (max(mhz) / 1000 if mhz else float("nan"))
+    one = n * ghz * lanes * 2
+    return {"threads": n, "ghz": round(ghz, 2), "fp32_lanes": lanes, "peak_gflops": (round(one, 1), round(2 * one, 1)),
+            "derivation": f"{n} threads x {ghz:.2f} GHz x {lanes} fp32 lanes x 2 (FMA) x 1 or 2 FMA units"}
+
+def step_flops(tr) -> float:
+    "FLOPs of one training step of trainer `tr` per sample, counted (matrix products and convolutions, forward and backward)."
+    from torch.utils.flop_counter import FlopCounterMode
+    with FlopCounterMode(display=False) as fc: tr.train_step()
+    return fc.get_total_flops() / tr.cfg.batch_size
+
+def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads: int = 0, seed: int = 0,
+                modes: list[str] | None = None, task: str = "mnist", variant: str | None = None, device: str = "cpu") -> dict:
+    "Training samples per second, FLOPs and the fraction of the peak for each mode in `TRAIN_MODES`, on a task's recipe."
+    from imi.ablate import variant_config, task_base
+    from imi.accel import have_cxx
     from imi.train import Trainer
     from imi.tasks import make_task
+    if device == "cuda" and not torch.cuda.is_available(): return {"what": "train", "skipped": "no CUDA device here"}
     if threads: torch.set_num_threads(threads)
-    opts = task_options if task_options is not None else ({"train_per_class": 20} if task == "mnist" else {})
-    t = make_task(task, seed=seed, **opts)
-    rows = {}
+    t = make_task(task, seed=seed, **({"train_per_class": 20} if task == "mnist" else {"extended_test": 0, "progress": False}))
+    variant = variant or RECIPE[task]
+    rows, flops = {}, None
     for name in modes or list(TRAIN_MODES):
         m = TRAIN_MODES[name]
-        tr = Trainer(TrainConfig(**{**t.train_defaults, "task": task, "task_options": opts, "width": width, "batch_size": batch,
-                                    "train_samples": 10 ** 9, "precision": m["precision"], "channels_last": m["channels_last"],
-                                    "seed": seed}), task=t, quiet=True)
-        tr.full_backward = m["full"]
+        if m.get("compile") and (device != "cpu" or not have_cxx()): print(f"  {name}: skipped (no C++ compiler)"); continue
+        cfg = variant_config(variant, seed, 10 ** 9, "/tmp/imi-bench", {**task_base(t), "width": width, "batch_size": batch,
+                             "precision": m["precision"], "channels_last": "yes" if device == "cpu" else "no",
+                             "compile": "yes" if m.get("compile") else "no"})
+        tr = Trainer(cfg, task=t, quiet=True, device=device)
+        if not m.get("foreach", True):
+            tr.opts = {k: torch.optim.Adam(o.param_groups[0]["params"], lr=cfg.lr, betas=(cfg.beta1, cfg.beta2)) for k, o in tr.opts.items()}
+        if flops is None: flops = step_flops(tr)
         rows[name] = round(time_rate(tr.train_step, batch, seconds), 1)
         print(f"  {name}: {rows[name]} samples/s", flush=True)
     base = next(iter(rows.values()))
-    return {"what": "train", "task": task, "width": width, "batch": batch, "threads": torch.get_num_threads(),
-            "samples_per_s": rows, "ratio": {k: round(v / base, 2) for k, v in rows.items()}}
+    out = {"what": "train", "task": task, "variant": variant, "width": width, "batch": batch, "device": device,
+           "threads": torch.get_num_threads(), "samples_per_s": rows, "ratio": {k: round(v / base, 2) for k, v in rows.items()},
+           "mflop_per_sample": round(flops / 1e6, 1), "gflops": {k: round(v * flops / 1e9, 1) for k, v in rows.items()}}
+    if device == "cpu":
+        peak = cpu_peak()
+        out["peak"] = peak
+        out["fraction_of_fp32_peak"] = {k: f"{v * flops / 1e9 / peak['peak_gflops'][1]:.0%}-{v * flops / 1e9 / peak['peak_gflops'][0]:.0%}"
+                                        for k, v in rows.items()}
+    else: out["paper_hours"] = {k: round(66_420_000 / v / 3600, 1) for k, v in rows.items()}
+    return out
 
 # %% ../nbs/bench.ipynb #8a316966
 def bench_edit(batch: int = 100, seconds: float = 0.0, threads: int = 0, checkpoint=None) -> dict:
@@ -104,14 +137,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m imi.bench", description="imi speed benchmarks")
     ap.add_argument("what", choices=sorted(benches), help="what to measure")
     ap.add_argument("--task", default="mnist", help="dataset, train: the task (mnist, avatar)")
+    ap.add_argument("--variant", help="train: the recipe, atoms of imi.ablate joined by + (default: the task's cpu recipe)")
+    ap.add_argument("--device", default="cpu", help="train: cpu or cuda")
     ap.add_argument("--batch", type=int, help="batch size (dataset: 256, train: 64)")
     ap.add_argument("--seconds", type=float, default=5.0, help="seconds to time each measurement")
     ap.add_argument("--threads", type=int, help="torch threads (dataset: 1, train: all)")
-    ap.add_argument("--width", type=int, default=32, help="train: model width")
+    ap.add_argument("--width", type=int, default=16, help="train: model width")
     a = ap.parse_args(argv)
     kw = {"batch": a.batch or {"dataset": 256, "train": 64, "edit": 100, "ssim": 10_000, "avatars": 300}[a.what],
           "seconds": a.seconds, "threads": a.threads if a.threads is not None else (1 if a.what in ("dataset", "avatars") else 0)}
-    if a.what == "train": kw["width"] = a.width
+    if a.what == "train": kw.update(width=a.width, variant=a.variant, device=a.device)
     if a.what in ("dataset", "train"): kw["task"] = a.task
     r = benches[a.what](**kw)
     d = device_info()

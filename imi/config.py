@@ -42,6 +42,7 @@ class TrainConfig:
     spectral_norm: bool = False     # ours: spectral normalisation of D
     precision: str = "auto"         # fp32, bf16 or auto (a timed probe on CPU, bf16 on CUDA)
     channels_last: str = "auto"     # yes, no or auto
+    compile: str = "no"             # torch.compile the step: yes, no or auto (a timed probe, cached; needs a C++ compiler on CPU)
     threads: int = 0                # torch threads (0: leave the default)
     valid_samples: int = 2048       # validation triplets scored at each validation
     valid_every: int = 0            # steps between validations (0: 10 per run)
@@ -63,7 +64,7 @@ class TrainConfig:
     mask_teacher_until: float = 0.5 # ... over this fraction of the run
 
     # keys whose change does not make a checkpoint incompatible with a resumed run
-    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples")
+    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile")
 
     @classmethod
     def from_params(cls, params: dict) -> "TrainConfig":

@@ -23,15 +23,17 @@ def _due(tr, every: int) -> bool: return tr.step % every == 0 or tr.step == tr.c
 
 class EMA(Callback):
     "Exponential moving average of the generating weights (all but D), with the usual warm-up of the decay."
-    def __init__(self, model: IMI, decay: float):
+    def __init__(self, model, decay: float):
         self.decay = decay
         self.names = [k for k, v in model.state_dict().items() if not k.startswith("dis.") and v.is_floating_point()]
         sd = model.state_dict()
         self.shadow = {k: sd[k].detach().clone() for k in self.names}
-    def update(self, model: IMI, step: int):
+        self._live = None     # the model's tensors, looked up once (a state_dict per step costs more than the lerp)
+    def update(self, model, step: int):
         d = min(self.decay, (1 + step) / (10 + step))
-        sd = model.state_dict()
-        torch._foreach_lerp_([self.shadow[k] for k in self.names], [sd[k].detach() for k in self.names], 1 - d)
+        if self._live is None or self._live[0] is not model:
+            sd = model.state_dict(); self._live = (model, [sd[k].detach() for k in self.names])
+        torch._foreach_lerp_([self.shadow[k] for k in self.names], self._live[1], 1 - d)
     def after_step(self, tr, out): self.update(tr.model, tr.step - 1)
     @contextlib.contextmanager
     def swapped(self, model: IMI):

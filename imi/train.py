@@ -16,7 +16,8 @@ from .model import IMI, ModelConfig, scale_pixels, unscale_pixels
 from .losses import imi_losses, unlabelled_losses, sample_kinds, choose_update, g_objective
 from .sim import equality_mask
 from .config import TrainConfig
-from .accel import convert_sync_bn, is_main, world, init_distributed, probe_training, resolve_precision, autocast
+from .accel import (convert_sync_bn, is_main, world, init_distributed, probe_training, resolve_precision, autocast,
+                        resolve_compile, probe_compile)
 from .hooks import EMA, Logger, Validator, Checkpointer
 from .checkpoint import (CheckpointError, checkpoint_state, save_checkpoint, load_checkpoint, check_resumable,
                             export_inference_checkpoint)
@@ -166,7 +167,8 @@ class Trainer:
             cfg.precision, cfg.channels_last, self.device, lambda: probe_training(self.model.cfg, cfg.batch_size, self.weights))
         if self.channels_last: self.model.to(memory_format=torch.channels_last)
         groups = self.model.param_groups()
-        self.opts = {k: torch.optim.Adam(v, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2)) for k, v in groups.items()}
+        # foreach: the multi-tensor Adam (the same arithmetic as the per-tensor loop, bit for bit, and faster on CPU)
+        self.opts = {k: torch.optim.Adam(v, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), foreach=True) for k, v in groups.items()}
         self.side_params = {"dis": groups["dis"] + groups["enc"], "gen": groups["gen"] + groups["enc"]}
         self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
@@ -177,6 +179,8 @@ class Trainer:
             from torch.nn.parallel import DistributedDataParallel as DDP
             self.step_module = DDP(self.step_module, device_ids=[self.device.index] if self.device.type == "cuda" else None,
                                    find_unused_parameters=cfg.schedule == "phases")   # unlabelled steps leave the text encoder out
+        if resolve_compile(cfg.compile, self.device, lambda: probe_compile(self.model.cfg, cfg.batch_size, self.weights, self.amp_dtype)):
+            self.step_module = torch.compile(self.step_module)
         self.plan = lambda step: SCHEDULES[cfg.schedule](step, self.cfg)
         self.sampler = EpochSampler(len(self.splits["train"]), cfg.batch_size, cfg.seed)
         self.pool = self.task.pool if cfg.schedule == "phases" else None
