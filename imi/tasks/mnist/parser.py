@@ -15,8 +15,9 @@ from ...metrics import generator_artefacts
 from .edits import SLOTS, SLOT_CLASSES
 
 # %% auto #0
-__all__ = ['CanvasParser', 'slot_accuracy', 'gt_canvases', 'train_parser', 'audit_parser', 'calibrate_parser', 'audit_line',
-           'save_parser', 'load_parser', 'audit_table', 'ship_parser']
+__all__ = ['CELL_PX', 'CanvasParser', 'box_crops', 'CropReader', 'slot_accuracy', 'gt_canvases', 'train_parser',
+           'train_crop_reader', 'audit_parser', 'calibrate_parser', 'audit_line', 'save_parser', 'load_parser',
+           'audit_table', 'ship_parser']
 
 # %% ../../../nbs/06b_canvas_parser.ipynb #fb3b2a6c
 class CanvasParser(nn.Module):
@@ -33,6 +34,7 @@ class CanvasParser(nn.Module):
         self.heads = nn.ModuleDict({k: nn.Linear(256, n) for k, n in SLOT_CLASSES.items()})
         self.width, self.channels = width, channels
         self.digit_threshold = 0.0    # a digit is read only at this softmax confidence or above (see calibrate_parser)
+        self.crop = None              # the second stage: a CropReader of the parsed box (None: the digit head reads it)
 
     def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         h = self.net(x.float() / 128 - 1)
@@ -45,8 +47,13 @@ class CanvasParser(nn.Module):
         labels, conf = [], []
         for c in x.split(batch):
             o = self(c)
-            labels.append(torch.stack([o[k].argmax(1) for k in SLOTS], 1))
-            conf.append(torch.softmax(o["digit"].float(), 1).max(1).values)
+            lab, cf = torch.stack([o[k].argmax(1) for k in SLOTS], 1), torch.softmax(o["digit"].float(), 1).max(1).values
+            if self.crop is not None:   # read the digit again, at full resolution, from the crop of the box just read
+                full = lab[:, 0] != SLOT_CLASSES["digit"] - 1
+                if full.any():
+                    p = torch.softmax(self.crop.eval()(box_crops(c[full], lab[full, 1:])).float(), 1)
+                    lab[full, 0], cf[full] = p.argmax(1), p.max(1).values
+            labels.append(lab); conf.append(cf)
         return torch.cat(labels), torch.cat(conf)
 
     @torch.no_grad()
@@ -60,6 +67,31 @@ class CanvasParser(nn.Module):
         labels = labels.clone()
         if self.digit_threshold > 0: labels[conf < self.digit_threshold, 0] = -1
         return labels
+
+CELL_PX = 64 / 3   # one grid cell of the 64 x 64 canvas, in pixels
+
+def box_crops(x: torch.Tensor, boxes: torch.Tensor, size: int = 32, shift: torch.Tensor | None = None) -> torch.Tensor:
+    "Crops of canvases `x` [B, 1, 64, 64] inside their boxes (x, y, w, h in cells) [B, 4], resized to size x size; `shift`: [B, 2] pixels."
+    b = boxes.float()
+    x0, y0, w, h = b[:, 0] * CELL_PX, b[:, 1] * CELL_PX, b[:, 2].clamp_min(1) * CELL_PX, b[:, 3].clamp_min(1) * CELL_PX
+    if shift is not None: x0, y0 = x0 + shift[:, 0], y0 + shift[:, 1]
+    zero = torch.zeros_like(w)
+    theta = torch.stack([torch.stack([w / 64, zero, (x0 + w / 2) / 32 - 1], 1), torch.stack([zero, h / 64, (y0 + h / 2) / 32 - 1], 1)], 1)
+    grid = F.affine_grid(theta, (len(x), 1, size, size), align_corners=False)
+    return F.grid_sample(x.float(), grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+class CropReader(nn.Module):
+    "The parser's second stage: the digit (0-9) of a 32 x 32 crop of its box, read at full resolution."
+    def __init__(self, width: int = 24):
+        super().__init__()
+        w = width
+        def conv(i, o): return [nn.Conv2d(i, o, 3, 1, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU(True)]
+        self.net = nn.Sequential(*conv(1, w), *conv(w, w), nn.MaxPool2d(2),                 # 16 x 16
+                                 *conv(w, 2 * w), *conv(2 * w, 2 * w), nn.MaxPool2d(2),     # 8 x 8
+                                 *conv(2 * w, 4 * w), nn.MaxPool2d(2), nn.Flatten(),        # 4 x 4
+                                 nn.Dropout(0.3), nn.Linear(4 * w * 16, 256), nn.ReLU(True), nn.Linear(256, 10))
+        self.width = width
+    def forward(self, crops: torch.Tensor) -> torch.Tensor: return self.net(crops.float() / 128 - 1)
 
 def slot_accuracy(pred: torch.Tensor, true: torch.Tensor) -> dict[str, float]:
     "Per-slot accuracy and exact-label accuracy of [B, 5] labels."
@@ -92,6 +124,28 @@ def train_parser(train_ds, samples: int, batch: int = 128, lr: float = 2e-3, see
         opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss))
     return model.eval(), {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1),
                           "artefacts": artefacts, "width": width, "final_loss": float(np.mean(losses[-20:]))}
+
+def train_crop_reader(train_ds, samples: int, batch: int = 256, lr: float = 2e-3, seed: int = 0, width: int = 24,
+                      artefacts: float = 0.5, progress: bool = True) -> tuple[CropReader, dict]:
+    "Train the second stage on crops of the true boxes of ground-truth canvases (with artefacts, shifted up to 2 pixels)."
+    from tqdm.auto import tqdm
+    torch.manual_seed(seed + 1)
+    g = torch.Generator().manual_seed(seed + 1)
+    model = CropReader(width)
+    steps = max(1, samples // batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
+    t0 = time.time(); model.train(); losses = []
+    for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc="crop reader"):
+        x, y = gt_canvases(train_ds, torch.randint(0, len(train_ds), (batch // 2,), generator=g))
+        full = y[:, 0] != SLOT_CLASSES["digit"] - 1
+        x, y = x[full], y[full]
+        if artefacts: x = generator_artefacts(x, g, artefacts)
+        crops = box_crops(x, y[:, 1:], shift=(torch.rand(len(x), 2, generator=g) * 4 - 2))
+        loss = F.cross_entropy(model(crops), y[:, 0])
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss))
+    return model.eval(), {"crop_steps": steps, "crop_samples": steps * batch, "crop_seconds": round(time.time() - t0, 1),
+                          "crop_width": width, "crop_final_loss": float(np.mean(losses[-20:]))}
 
 def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0, artefacts: float = 0.5) -> dict:
     "Accuracy on ground-truth canvases of `n` random test triplets (2n canvases): clean, and with artefacts."
@@ -126,13 +180,16 @@ def audit_line(audit: dict) -> str:
 
 def save_parser(parser: CanvasParser, path, card: dict) -> Path:
     from imi.core import save_state
+    crop = {"crop_width": parser.crop.width} if parser.crop is not None else {}   # the crop's weights are in the state dict
     return save_state(path, "imi-parser-1", width=parser.width, channels=parser.channels, model=parser.state_dict(), card=card,
-                      digit_threshold=parser.digit_threshold)
+                      digit_threshold=parser.digit_threshold, **crop)
 
 def load_parser(path) -> tuple[CanvasParser, dict]:
     from imi.core import load_state
     ck = load_state(path, "imi-parser-1", "parser")
-    p = CanvasParser(ck["width"], ck["channels"]); p.load_state_dict(ck["model"])
+    p = CanvasParser(ck["width"], ck["channels"])
+    if ck.get("crop_width"): p.crop = CropReader(ck["crop_width"])
+    p.load_state_dict(ck["model"])
     p.digit_threshold = float(ck.get("digit_threshold", 0.0))
     return p.eval(), ck["card"]
 
