@@ -17,7 +17,7 @@ from .edits import (GRID, CELL, CANVAS, IMG_SIZE, NULL_DIGIT, EMPTY, PLACEMENTS,
 # %% auto #0
 __all__ = ['TYPES', 'N_TYPES', 'IDX_FILES', 'TripletTypes', 'triplet_counts', 'resize_matrix', 'to_uint8', 'render_canvas',
            'render_batch', 'to_canvas', 'light_background', 'read_idx', 'load_idx_dir', 'MnistPools', 'load_mnist',
-           'DigitEditDataset', 'make_splits']
+           'DigitEditDataset', 'make_splits', 'compositional_holdout', 'held_out']
 
 # %% ../../../nbs/01b_digit_data.ipynb #02246391
 @dataclass(frozen=True)
@@ -287,13 +287,35 @@ class DigitEditDataset(torch.utils.data.Dataset):
 
 # %% ../../../nbs/01b_digit_data.ipynb #0a3654ea
 def make_splits(pools: MnistPools, seed: int = 0, valid_frac: float = 0.1,
-                size: int = IMG_SIZE) -> dict[str, DigitEditDataset]:
-    "train/valid (a seeded split of the train pool's triplets) and test (every triplet of the test pool)."
+                size: int = IMG_SIZE, split: str = "paper") -> dict[str, DigitEditDataset]:
+    "train/valid (a seeded split of the train pool's triplets) and test (every triplet of the test pool); `split`: paper or compositional."
     if not 0 < valid_frac < 1: raise ValueError(f"valid_frac must be in (0, 1), got {valid_frac}")
+    if split not in ("paper", "compositional"): raise ValueError(f"split must be paper or compositional, got {split!r}")
     n = len(pools.train_images) * N_TYPES
     perm = np.random.default_rng(seed).permutation(n)
     n_valid = int(round(n * valid_frac))
     train, valid = np.sort(perm[n_valid:]), np.sort(perm[:n_valid])
+    if split == "compositional":      # ours: the held-out combinations never reach training or validation
+        held = lambda ids: held_out(ids, pools.train_labels, compositional_holdout(seed))
+        train, valid = train[~held(train)], valid[~held(valid)]
     return {"train": DigitEditDataset(pools.train_images, pools.train_labels, train, size),
             "valid": DigitEditDataset(pools.train_images, pools.train_labels, valid, size),
             "test": DigitEditDataset(pools.test_images, pools.test_labels, None, size)}
+
+# %% ../../../nbs/01b_digit_data.ipynb #0a3654ec
+def compositional_holdout(seed: int = 0) -> dict:
+    "The held-out combinations of the compositional split: expand digits, (move digit, direction), and put (digit, position) pairs."
+    rng = np.random.default_rng([seed, 17])
+    digits = rng.permutation(10)
+    positions = rng.permutation(len(POSITIONS))
+    return {"expand": tuple(int(d) for d in digits[:2]), "move": (int(digits[2]), DIRECTIONS[int(rng.integers(len(DIRECTIONS)))]),
+            "put": ((int(digits[3]), POSITIONS[int(positions[0])]), (int(digits[4]), POSITIONS[int(positions[1])]))}
+
+def held_out(ids: np.ndarray, classes: np.ndarray, hold: dict) -> np.ndarray:
+    "Which triplet ids (image * 369 + type) are of a held-out combination."
+    ids = np.asarray(ids); img, typ = ids // N_TYPES, ids % N_TYPES
+    digit, act, d = np.asarray(classes)[img], TYPES.action[typ], TYPES.direction[typ]
+    out = (act == ACTIONS.index("expand")) & np.isin(digit, hold["expand"])
+    out |= (act == ACTIONS.index("move")) & (digit == hold["move"][0]) & (d == POSITIONS.index(hold["move"][1]))
+    for dg, pos in hold["put"]: out |= (act == ACTIONS.index("put")) & (digit == dg) & (d == POSITIONS.index(pos))
+    return out

@@ -16,7 +16,7 @@ from .parser import CanvasParser
 
 # %% auto #0
 __all__ = ['FIG6', 'score', 'executor_images', 'class_prototypes', 'results_table', 'summarise_scores',
-           'triplets_with_instruction', 'random_chain', 'run_chains']
+           'triplets_with_instruction', 'random_chain', 'run_chains', 'compositional_scores']
 
 # %% ../../../nbs/06c_evaluate.ipynb #ba7b0ed7
 def score(pred: torch.Tensor, target: torch.Tensor, target_label: torch.Tensor, parser: CanvasParser) -> dict:
@@ -110,4 +110,24 @@ def run_chains(model, parser, ds, n: int, k: int, seed: int = 0) -> pd.DataFrame
             rows.append({"turn": t + 1, "mode": mode, "exact": s["correct"].all(1).mean(), "ssim": s["ssim"].mean(), "drift": drift})
             if mode == "iterative": nxt = out
         current = nxt
+    return pd.DataFrame(rows)
+
+# %% ../../../nbs/06c_evaluate.ipynb #8396f1a1
+@torch.no_grad()
+def compositional_scores(model, parser, test, hold: dict, per_group: int = 500, seed: int = 0) -> pd.DataFrame:
+    "Exact accuracy on held-out combinations beside seen ones of the same action (seeded samples of the test split)."
+    from imi.tasks.mnist.data import held_out
+    ids, rng, rows = test.ids.numpy(), np.random.default_rng(seed), []
+    held, act = held_out(ids, test.classes.numpy(), hold), TYPES.action[ids % N_TYPES]
+    for a in ("expand", "move", "put"):
+        row = {"action": a}
+        for name, m in (("held out", held), ("seen", ~held)):
+            pos = np.flatnonzero(m & (act == ACTIONS.index(a)))
+            pick = torch.as_tensor(np.sort(rng.choice(pos, min(per_group, len(pos)), replace=False)))
+            b = test.batch(pick)
+            gen = generate_batch(model, b["source"], b["tokens"], b["length"], seed=seed)
+            row[f"exact, {name}"] = float(score(gen, b["target"], b["target_label"], parser)["correct"].all(1).mean())
+            row[f"n, {name}"] = len(pick)
+        row["held / seen"] = row["exact, held out"] / max(row["exact, seen"], 1e-9)
+        rows.append(row)
     return pd.DataFrame(rows)

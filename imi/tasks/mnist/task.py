@@ -63,6 +63,7 @@ class MnistOptions:
     seed: int = 0
     train_per_class: int | None = None   # use fewer MNIST images per class (None: all of the pool)
     mnist_dir: str | None = None         # a folder of MNIST IDX files (None: $IMI_MNIST_DIR, else the embedded 5,000 digits)
+    split: str = "paper"                 # paper, or compositional (ours: held-out combinations, 01b_digit_data)
 
 class MnistTask(Task):
     "The digit-manipulation task (paper §2)."
@@ -76,7 +77,8 @@ class MnistTask(Task):
         self.vocab = list(VOCAB)
         if with_data:
             o = options
-            self.splits = make_splits(load_mnist(seed=o.seed, mnist_dir=o.mnist_dir, train_per_class=o.train_per_class), seed=o.seed)
+            self.splits = make_splits(load_mnist(seed=o.seed, mnist_dir=o.mnist_dir, train_per_class=o.train_per_class), seed=o.seed,
+                                      split=o.split)
 
     def encode(self, texts): return encode(texts)
     def check(self, text: str) -> list[str]:
