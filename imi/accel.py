@@ -14,8 +14,9 @@ from .model import IMI, ModelConfig
 from .losses import imi_losses
 
 # %% auto #0
-__all__ = ['SyncBN', 'convert_sync_bn', 'is_main', 'world', 'init_distributed', 'probe_precision', 'resolve_precision',
-           'autocast', 'probe_step', 'probe_key', 'probe_training', 'have_cxx', 'probe_compile', 'resolve_compile']
+__all__ = ['SyncBN', 'convert_sync_bn', 'is_main', 'world', 'init_distributed', 'probe_precision', 'timed_choice',
+           'resolve_precision', 'autocast', 'probe_step', 'probe_key', 'probe_training', 'have_cxx', 'probe_compile',
+           'resolve_compile']
 
 # %% ../nbs/accel.ipynb #25dc6230
 class SyncBN(nn.modules.batchnorm._BatchNorm):
@@ -79,17 +80,23 @@ def _probe_rate(make_step, dtype, seconds: float):
 
 def probe_precision(make_step, key: str, seconds: float = 4.5, rounds: int = 3, use_cache: bool = True) -> dict:
     "fp32 vs bf16-autocast training speed on this CPU: {'fp32': samples/s, 'bf16': samples/s, 'choice': ...}, cached per key."
-    key = f"{cpu_model()}|torch {torch.__version__}|{key}|threads {torch.get_num_threads()}"
-    path = Path(os.environ.get("IMI_CACHE", Path.home() / ".cache" / "imi")) / "precision.json"
+    return timed_choice({"fp32": lambda: _probe_rate(make_step, None, seconds / rounds),
+                         "bf16": lambda: _probe_rate(make_step, torch.bfloat16, seconds / rounds)},
+                        f"{cpu_model()}|torch {torch.__version__}|{key}|threads {torch.get_num_threads()}", "precision.json",
+                        rounds, use_cache)
+
+def timed_choice(probes: dict, key: str, cache_name: str, rounds: int = 3, use_cache: bool = True) -> dict:
+    "Rates of two ways of stepping (a generator of rates each, the first the default) and the choice: the second only at 1.1x or more; cached by key."
+    path = Path(os.environ.get("IMI_CACHE", Path.home() / ".cache" / "imi")) / cache_name
     cache = json.loads(path.read_text()) if use_cache and path.exists() else {}
     if key in cache: return cache[key]
-    # interleaved rounds, best of each: a load that comes and goes affects both precisions alike
-    probes = {"fp32": _probe_rate(make_step, None, seconds / rounds), "bf16": _probe_rate(make_step, torch.bfloat16, seconds / rounds)}
-    best = {k: 0.0 for k in probes}
-    for _ in range(rounds):
-        for k, p in probes.items(): best[k] = max(best[k], next(p))
+    gens = {k: make() for k, make in probes.items()}
+    best = {k: 0.0 for k in gens}
+    for _ in range(rounds):   # interleaved rounds, best of each: a load that comes and goes affects both alike
+        for k, g in gens.items(): best[k] = max(best[k], next(g))
     r = {k: round(v, 1) for k, v in best.items()}
-    r["choice"] = "bf16" if r["bf16"] > 1.1 * r["fp32"] else "fp32"
+    first, second = list(r)
+    r["choice"] = second if r[second] > 1.1 * r[first] else first
     if use_cache:
         cache[key] = r
         try: path.parent.mkdir(parents=True, exist_ok=True); write_json(path, cache)
@@ -157,22 +164,10 @@ def have_cxx() -> str | None:
 def probe_compile(model_cfg: ModelConfig, batch: int, weights, dtype, seconds: float = 6.0, rounds: int = 3,
                   use_cache: bool = True) -> dict:
     "Eager vs compiled training speed of this model in `dtype` on this CPU: {'eager': s/s, 'compiled': s/s, 'choice': ...}, cached."
-    key = f"{cpu_model()}|torch {torch.__version__}|compile|{probe_key(model_cfg, batch)}|{dtype}|threads {torch.get_num_threads()}"
-    path = Path(os.environ.get("IMI_CACHE", Path.home() / ".cache" / "imi")) / "compile.json"
-    cache = json.loads(path.read_text()) if use_cache and path.exists() else {}
-    if key in cache: return cache[key]
-    probes = {"eager": _probe_rate(probe_step(model_cfg, batch, weights), dtype, seconds / rounds),
-              "compiled": _probe_rate(probe_step(model_cfg, batch, weights, compiled=True), dtype, seconds / rounds)}
-    best = {k: 0.0 for k in probes}
-    for _ in range(rounds):
-        for k, p in probes.items(): best[k] = max(best[k], next(p))
-    r = {k: round(v, 1) for k, v in best.items()}
-    r["choice"] = "compiled" if r["compiled"] > 1.1 * r["eager"] else "eager"
-    if use_cache:
-        cache[key] = r
-        try: path.parent.mkdir(parents=True, exist_ok=True); write_json(path, cache)
-        except OSError: pass
-    return r
+    return timed_choice({"eager": lambda: _probe_rate(probe_step(model_cfg, batch, weights), dtype, seconds / rounds),
+                         "compiled": lambda: _probe_rate(probe_step(model_cfg, batch, weights, compiled=True), dtype, seconds / rounds)},
+                        f"{cpu_model()}|torch {torch.__version__}|compile|{probe_key(model_cfg, batch)}|{dtype}|threads {torch.get_num_threads()}",
+                        "compile.json", rounds, use_cache)
 
 def resolve_compile(choice: str, device: torch.device, probe=None) -> bool:
     "Whether to compile the step: `choice` yes, no or auto (CUDA: yes; CPU: the timed probe `probe()`); no C++ compiler: no, with a notice."

@@ -13,7 +13,7 @@ from skimage.metrics import structural_similarity
 
 # %% auto #0
 __all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ARTEFACTS', 'ssim_skimage', 'ssim_torch', 'gaussian_blur',
-           'artefact_draws', 'generator_artefacts', 'summarise_groups']
+           'artefact_draws', 'generator_artefacts', 'train_steps', 'summarise_groups']
 
 # %% ../nbs/06a_metrics.ipynb #bcab18b3
 SSIM_WIN, SSIM_K1, SSIM_K2, SSIM_RANGE = 7, 0.01, 0.03, 255.0
@@ -109,6 +109,21 @@ def generator_artefacts(x: torch.Tensor, g: torch.Generator, p: float = 0.5) -> 
     on, u = artefact_draws(len(x), g, p)
     for _, stage in ARTEFACTS[x.shape[1]]: y = stage(y, on, u, g)
     return y.round().clamp(0, 255).to(torch.uint8)
+
+# %% ../nbs/06a_metrics.ipynb #1d45e570
+def train_steps(model, loss_fn, samples: int, batch: int, lr: float = 2e-3, desc: str = "", progress: bool = True) -> dict:
+    "Train `model` on `loss_fn()` (a fresh batch's loss) for samples // batch AdamW steps with a one-cycle schedule; returns the stats."
+    from tqdm.auto import tqdm
+    import time
+    steps = max(1, samples // batch)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
+    t0 = time.time(); model.train(); losses = []
+    for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc=desc):
+        loss = loss_fn()
+        opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss.detach()))
+    model.eval()
+    return {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(losses[-20:]))}
 
 # %% ../nbs/06a_metrics.ipynb #5c0a1002
 def summarise_groups(values: dict[str, np.ndarray], groups: np.ndarray, names, aggs: dict | None = None) -> pd.DataFrame:

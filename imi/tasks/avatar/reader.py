@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ...core import save_state, load_state, cast_floats
-from ...metrics import generator_artefacts
+from ...metrics import generator_artefacts, train_steps
 from .attributes import ATTRIBUTES, ATTR_NAMES, N_VALUES, visibility
 from .data import AvatarData, to_tensor_images
 
@@ -63,23 +63,17 @@ def reader_loss(out: dict, codes: torch.Tensor, vis: torch.Tensor) -> torch.Tens
 def train_reader(data: AvatarData, samples: int, batch: int = 128, lr: float = 2e-3, seed: int = 0, width: int = 16,
                  artefacts: float = 0.5, progress: bool = True) -> tuple[AttributeReader, dict]:
     "Train the reader on the pool and the training triplets' images, degraded by `generator_artefacts(p=artefacts)`."
-    from tqdm.auto import tqdm
     torch.manual_seed(seed); g = torch.Generator().manual_seed(seed)
     rows = np.concatenate([data.pool, data.splits["train"]["src"], data.splits["train"]["tgt"]])
     vis_all = torch.as_tensor(visibility(data.codes[rows])); codes_all = torch.as_tensor(data.codes[rows])
     model = AttributeReader(width)
-    steps = max(1, samples // batch)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
-    t0 = time.time(); model.train(); losses = []
-    for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc="reader"):
+    def loss():
         i = torch.randint(0, len(rows), (batch,), generator=g)
         x = to_tensor_images(data.images[rows[i.numpy()]])
         if artefacts: x = generator_artefacts(x, g, artefacts)
-        loss = reader_loss(model(x), codes_all[i], vis_all[i])
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss))
-    return model.eval(), {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1), "width": width,
-                          "artefacts": artefacts, "train_images": len(rows), "final_loss": float(np.mean(losses[-20:]))}
+        return reader_loss(model(x), codes_all[i], vis_all[i])
+    info = train_steps(model, loss, samples, batch, lr, "reader", progress)
+    return model, {**info, "width": width, "artefacts": artefacts, "train_images": len(rows)}
 
 def attribute_accuracy(pred: torch.Tensor, codes: torch.Tensor) -> dict:
     "Per attribute, the accuracy over the avatars on which it shows."

@@ -11,7 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from ...core import save_state, load_state
-from ...metrics import generator_artefacts
+from ...metrics import generator_artefacts, train_steps
 from .edits import SLOTS, SLOT_CLASSES
 
 # %% auto #0
@@ -108,44 +108,31 @@ def gt_canvases(ds, idx) -> tuple[torch.Tensor, torch.Tensor]:
 def train_parser(train_ds, samples: int, batch: int = 128, lr: float = 2e-3, seed: int = 0, width: int = 16,
                  artefacts: float = 0.5, progress: bool = True) -> tuple[CanvasParser, dict]:
     "Train a parser on `samples` ground-truth canvases of `train_ds`, degraded by `generator_artefacts(p=artefacts)`."
-    from tqdm.auto import tqdm
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     model = CanvasParser(width)
-    steps = max(1, samples // batch)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
-    t0 = time.time(); model.train(); losses = []
-    for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc="parser"):
+    def loss():
         x, y = gt_canvases(train_ds, torch.randint(0, len(train_ds), (batch // 2,), generator=g))
         if artefacts: x = generator_artefacts(x, g, artefacts)
         out = model(x)
-        loss = sum(F.cross_entropy(out[k], y[:, i]) for i, k in enumerate(SLOTS))
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss))
-    return model.eval(), {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1),
-                          "artefacts": artefacts, "width": width, "final_loss": float(np.mean(losses[-20:]))}
+        return sum(F.cross_entropy(out[k], y[:, i]) for i, k in enumerate(SLOTS))
+    info = train_steps(model, loss, samples, batch, lr, "parser", progress)
+    return model, {**info, "artefacts": artefacts, "width": width}
 
 def train_crop_reader(train_ds, samples: int, batch: int = 256, lr: float = 2e-3, seed: int = 0, width: int = 24,
                       artefacts: float = 0.5, progress: bool = True) -> tuple[CropReader, dict]:
     "Train the second stage on crops of the true boxes of ground-truth canvases (with artefacts, shifted up to 2 pixels)."
-    from tqdm.auto import tqdm
     torch.manual_seed(seed + 1)
     g = torch.Generator().manual_seed(seed + 1)
     model = CropReader(width)
-    steps = max(1, samples // batch)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
-    t0 = time.time(); model.train(); losses = []
-    for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc="crop reader"):
+    def loss():
         x, y = gt_canvases(train_ds, torch.randint(0, len(train_ds), (batch // 2,), generator=g))
         full = y[:, 0] != SLOT_CLASSES["digit"] - 1
         x, y = x[full], y[full]
         if artefacts: x = generator_artefacts(x, g, artefacts)
-        crops = box_crops(x, y[:, 1:], shift=(torch.rand(len(x), 2, generator=g) * 4 - 2))
-        loss = F.cross_entropy(model(crops), y[:, 0])
-        opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss))
-    return model.eval(), {"crop_steps": steps, "crop_samples": steps * batch, "crop_seconds": round(time.time() - t0, 1),
-                          "crop_width": width, "crop_final_loss": float(np.mean(losses[-20:]))}
+        return F.cross_entropy(model(box_crops(x, y[:, 1:], shift=(torch.rand(len(x), 2, generator=g) * 4 - 2))), y[:, 0])
+    info = train_steps(model, loss, samples, batch, lr, "crop reader", progress)
+    return model, {**{f"crop_{k}": v for k, v in info.items()}, "crop_width": width}
 
 def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0, artefacts: float = 0.5) -> dict:
     "Accuracy on ground-truth canvases of `n` random test triplets (2n canvases): clean, and with artefacts."
