@@ -53,6 +53,11 @@ def generating_state(ck: dict) -> dict:
     "The weights a checkpoint generates with: its EMA weights where it has them (`ema` on), else the trained ones."
     return {**ck["model"], **(ck.get("ema") or {})}
 
+# %% auto #0
+__all__ = ['CKPT_FORMAT', 'CheckpointError', 'checkpoint_state', 'save_checkpoint', 'check_resumable', 'load_checkpoint',
+           'generating_state', 'model_from_checkpoint', 'export_inference_checkpoint', 'ship_checkpoint']
+
+# %% ../nbs/checkpoint.ipynb #4f1ab133
 def model_from_checkpoint(ck: dict | str | Path) -> IMI:
     "Build the model a checkpoint describes and load its generating weights (eval mode)."
     ck = load_checkpoint(ck) if isinstance(ck, (str, Path)) else ck
@@ -66,10 +71,6 @@ def model_from_checkpoint(ck: dict | str | Path) -> IMI:
     bad = [k for k in missing if not k.startswith("dis.")] + list(unexpected)
     if bad: raise CheckpointError(f"the checkpoint and its model disagree on {len(bad)} tensors, e.g. {', '.join(bad[:3])}.")
     return model.eval()
-
-# %% auto #0
-__all__ = ['CKPT_FORMAT', 'CheckpointError', 'checkpoint_state', 'save_checkpoint', 'check_resumable', 'load_checkpoint',
-           'generating_state', 'model_from_checkpoint', 'export_inference_checkpoint', 'ship_checkpoint']
 
 # %% ../nbs/checkpoint.ipynb #ac7183c3
 def export_inference_checkpoint(src, dst, extra: dict | None = None) -> Path:

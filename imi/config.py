@@ -15,8 +15,8 @@ __all__ = ['TrainConfig']
 
 # %% ../nbs/config.ipynb #c0f10004
 @dataclass
-class TrainConfig:
-    "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
+class _TrainFields:
+    "The fields of a training run (`TrainConfig` adds what is derived from them)."
     profile: str = "ci"
     task: str = "mnist"             # the domain (imi.tasks): mnist or avatar
     task_options: dict = field(default_factory=dict)   # the task's own options (its dataclass checks them)
@@ -63,6 +63,10 @@ class TrainConfig:
     mask_teacher: float = 0.0       # scheduled sampling: the true mask replaces the predicted one with this probability, decayed to 0
     mask_teacher_until: float = 0.5 # ... over this fraction of the run
 
+# %% ../nbs/config.ipynb #c0f10009
+@dataclass
+class TrainConfig(_TrainFields):
+    "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
     # keys whose change does not make a checkpoint incompatible with a resumed run
     RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile")
 

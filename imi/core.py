@@ -117,6 +117,7 @@ def load_state(path: str | Path, fmt: str, what: str, error: type = StateFileErr
 MIN_IMAGE_SIDE = 8   # the smallest image (in pixels a side) any task accepts as input
 DEFAULT_CHECKPOINT = "data/checkpoints/mnist_cpu.pt"   # the editor's model when none is given
 
+# %% ../nbs/core.ipynb #a8987761
 def default_checkpoint() -> Path:
     "The shipped digit model of this checkout, or a clear error."
     root = repo_root()

@@ -232,6 +232,7 @@ def build_site(profile: str = "cpu", out=None, quiet: bool = True, run: bool = T
     return {"site": str(out), "pages": len(list(out.rglob("*.html"))), "executed": sum(e for _, _, e in pages), "ran": ran,
             "notebooks": len(pages), "seconds": round(time.time() - t0, 1), "warnings": r.stderr.count("WARNING")}
 
+# %% ../nbs/docs.ipynb #e771fe2d
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m imi.docs", description="Build the companion's static site.")
     ap.add_argument("--profile", default="cpu", help="whose executed notebooks to show (figures/executed/<profile>/)")

@@ -68,6 +68,7 @@ class Logger(Callback):
                                  d_frac=tr.history[-1]["d_step_frac"], refresh=False)
     def after_fit(self, tr): self.bar.close()
 
+# %% ../nbs/05a_hooks.ipynb #919f2862
 class Validator(Callback):
     "Validation (rank 0) every `valid_every` steps and at the end, with a small snapshot when `keep_snapshots`."
     def before_fit(self, tr): self.every = tr.cfg.every(tr.cfg.valid_every, 10)

@@ -17,7 +17,7 @@ from .tasks import make_task
 from .task import InstructionRefused
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'Step', 'Editor', 'EditorWidget']
+__all__ = ['IMG_SIZE', 'Step', 'ChainImages', 'Editor', 'EditorWidget']
 
 # %% ../nbs/10_interactive.ipynb #ca53b47c
 IMG_SIZE = 64                 # the model's image size
@@ -35,7 +35,51 @@ def _pil(img: torch.Tensor) -> Image.Image:
     "uint8 [C, H, W] (C = 1 or 3) -> a PIL image."
     return Image.fromarray(img[0].numpy()) if img.shape[0] == 1 else Image.fromarray(img.permute(1, 2, 0).numpy())
 
-class Editor:
+# %% ../nbs/10_interactive.ipynb #c0ffee01
+class ChainImages:
+    "The chain of an editor (its `history`) as images: a strip with each instruction under its result, a GIF, a file."
+    def strip(self, scale: int = 2) -> Image.Image:
+        "The whole chain as one image, each instruction under its result."
+        cell, pad, text_h = IMG_SIZE * scale, 6, 30
+        W = len(self.history) * (cell + pad) + pad
+        canvas = Image.new("RGB", (W, cell + text_h + 2 * pad), "white")
+        draw = ImageDraw.Draw(canvas)
+        for i, s in enumerate(self.history):
+            im = _pil(s.image).resize((cell, cell), Image.NEAREST)
+            x = pad + i * (cell + pad)
+            canvas.paste(im.convert("RGB"), (x, pad))
+            words = (s.instruction or "start").split()
+            lines = [" ".join(words[:3]), " ".join(words[3:])] if len(words) > 3 else [" ".join(words)]
+            for j, line in enumerate(lines): draw.text((x, cell + pad + 2 + 12 * j), line, fill="black")
+        return canvas
+
+    def save_strip(self, path, gif: bool = True, scale: int = 2) -> list[Path]:
+        "Write the chain as a PNG strip (and an animated GIF beside it); returns the paths written."
+        path = Path(path); out = [_write(path, lambda t: self.strip(scale).save(t, format="PNG"))]
+        if gif: out.append(self.save_gif(path.with_suffix(".gif")))
+        return out
+
+    def save_gif(self, path) -> Path:
+        "The chain as an animated GIF."
+        frames = [_pil(s.image).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]
+        return _write(Path(path), lambda t: frames[0].save(t, format="GIF", save_all=True, append_images=frames[1:],
+                                                           duration=900, loop=0))
+
+    def save(self, path) -> list[Path]:
+        "Write the chain in the format its suffix names: .png (the strip, and a GIF beside it), .gif, .jpg / .jpeg (the strip)."
+        path = Path(path)
+        if path.is_dir(): path = path / "chain.png"
+        kind = path.suffix.lower()
+        if kind == ".png": return self.save_strip(path)
+        if kind == ".gif": return [self.save_gif(path)]
+        if kind in (".jpg", ".jpeg"): return [_write(path, lambda t: self.strip().convert("RGB").save(t, format="JPEG", quality=92))]
+        raise ValueError(f"cannot write {path}: unknown image format {kind or '(no suffix)'!r}; use .png (strip and GIF), .gif or .jpg")
+
+# %% ../nbs/10_interactive.ipynb #f6589b2b
+#| export
+
+# %% ../nbs/10_interactive.ipynb #bd5563cb
+class Editor(ChainImages):
     "Turn-by-turn editing of an image with a trained IMI model (digits or avatars)."
     def __init__(self, checkpoint=None, start=None, seed: int = 0, model=None, task=None, reader=True):
         ck = None
@@ -105,43 +149,6 @@ class Editor:
         "Drop the last edit (the start stays)."
         if len(self.history) > 1: self.history.pop()
         return self.current
-
-    def strip(self, scale: int = 2) -> Image.Image:
-        "The whole chain as one image, each instruction under its result."
-        cell, pad, text_h = IMG_SIZE * scale, 6, 30
-        W = len(self.history) * (cell + pad) + pad
-        canvas = Image.new("RGB", (W, cell + text_h + 2 * pad), "white")
-        draw = ImageDraw.Draw(canvas)
-        for i, s in enumerate(self.history):
-            im = _pil(s.image).resize((cell, cell), Image.NEAREST)
-            x = pad + i * (cell + pad)
-            canvas.paste(im.convert("RGB"), (x, pad))
-            words = (s.instruction or "start").split()
-            lines = [" ".join(words[:3]), " ".join(words[3:])] if len(words) > 3 else [" ".join(words)]
-            for j, line in enumerate(lines): draw.text((x, cell + pad + 2 + 12 * j), line, fill="black")
-        return canvas
-
-    def save_strip(self, path, gif: bool = True, scale: int = 2) -> list[Path]:
-        "Write the chain as a PNG strip (and an animated GIF beside it); returns the paths written."
-        path = Path(path); out = [_write(path, lambda t: self.strip(scale).save(t, format="PNG"))]
-        if gif: out.append(self.save_gif(path.with_suffix(".gif")))
-        return out
-
-    def save_gif(self, path) -> Path:
-        "The chain as an animated GIF."
-        frames = [_pil(s.image).resize((IMG_SIZE * 4,) * 2, Image.NEAREST) for s in self.history]
-        return _write(Path(path), lambda t: frames[0].save(t, format="GIF", save_all=True, append_images=frames[1:],
-                                                           duration=900, loop=0))
-
-    def save(self, path) -> list[Path]:
-        "Write the chain in the format its suffix names: .png (the strip, and a GIF beside it), .gif, .jpg / .jpeg (the strip)."
-        path = Path(path)
-        if path.is_dir(): path = path / "chain.png"
-        kind = path.suffix.lower()
-        if kind == ".png": return self.save_strip(path)
-        if kind == ".gif": return [self.save_gif(path)]
-        if kind in (".jpg", ".jpeg"): return [_write(path, lambda t: self.strip().convert("RGB").save(t, format="JPEG", quality=92))]
-        raise ValueError(f"cannot write {path}: unknown image format {kind or '(no suffix)'!r}; use .png (strip and GIF), .gif or .jpg")
 
 def _write(path: Path, fn) -> Path:
     "Atomically write one output file; any failure becomes one line naming the path."

@@ -130,6 +130,7 @@ def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str) 
             t["mask"] = (per * on).sum() / on.sum().clamp_min(1)
     return t
 
+# %% ../nbs/03_losses.ipynb #78a1ffcc
 def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind,
                weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False,
                aux_fake: bool = False, recon_balance: bool = False, mask_loss: str = "mse", teacher=None) -> dict:

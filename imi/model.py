@@ -274,6 +274,7 @@ class IMI(nn.Module):
         x, mask = self.generate(phi_s, phi_i, cond, source, z, skips=skips)
         return (x, mask) if with_mask else x
 
+# %% ../nbs/02_model.ipynb #948788ed
 def init_keep(last: nn.Module, channels: int, bias: float = 3.0) -> None:
     "Set the bias of the mask channel of G's last layer so that the mask starts near 1 (sigmoid(3) = 0.95: keep the source)."
     conv = last[-1] if isinstance(last, nn.Sequential) else last

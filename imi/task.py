@@ -34,6 +34,7 @@ class Evaluator:
 class InstructionRefused(ValueError):
     "A well-formed instruction that cannot apply to the image it is given (the message says why and what would)."
 
+# %% ../nbs/task.ipynb #20ce300a
 class Task:
     "A domain the model can be trained on and used for: subclasses fill the attributes and methods."
     name = "task"
@@ -99,6 +100,7 @@ class Task:
         return {"copy source": batch["source"]}
     def __repr__(self): return f"{type(self).__name__}({self.options})"
 
+# %% ../nbs/task.ipynb #2df3946a
 def stratified_indices(groups: torch.Tensor, n_groups: int, per_group: int, seed: int = 0) -> torch.Tensor:
     "Positions of `per_group` seeded random items of each group (all of a smaller group), sorted."
     g = torch.Generator().manual_seed(seed + 12345)

@@ -17,6 +17,7 @@ __all__ = ['HAIR_COLORS', 'CLOTH_COLORS', 'BACKGROUNDS', 'HAIR_STYLES', 'HATS', 
 # %% ../../../nbs/08a_avatars.ipynb #b0dcf479
 import python_avatars as pa
 
+# %% ../../../nbs/08a_avatars.ipynb #7d9b47c6
 HAIR_COLORS = {"auburn": pa.HairColor.AUBURN, "black": pa.HairColor.BLACK, "blonde": pa.HairColor.BLONDE,
                "golden": pa.HairColor.BLONDE_GOLDEN, "brown": pa.HairColor.BROWN, "dark brown": pa.HairColor.BROWN_DARK,
                "pink": pa.HairColor.PASTEL_PINK, "platinum": pa.HairColor.PLATINUM, "red": pa.HairColor.RED,
@@ -85,6 +86,7 @@ COLORED_HATS = ("hat", "hijab", "turban", "winter hat")
 # tells most clothes apart (measured in the notebook below)
 HIDE_EYES = ("white sunglasses", "sunglasses", "wayfarers", "mirrored sunglasses", "dark wayfarers")
 
+# %% ../../../nbs/08a_avatars.ipynb #3c8f03a1
 def visible(attr: str, av: dict) -> bool:
     "Whether `attr` shows on an avatar with attribute values `av` (value names): colours need something to colour."
     if attr == "eyes": return av["accessory"] not in HIDE_EYES

@@ -74,6 +74,7 @@ def _load_cached(d: Path, key: str, size: int):
             return None, f"image {i} no longer matches its attributes (stale)"
     return (images, codes, meta), "ok"
 
+# %% ../../../nbs/08c_avatar_data.ipynb #505314b8
 def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test: int = 2_000, seed: int = 0,
                       size: int = 64, cache_dir=None, workers: int = 2, progress: bool = True, extended: int = 0) -> AvatarData:
     "Sample the triplets (and `extended` more test triplets), the unlabelled pool and the reader's test avatars; render once into a cache."

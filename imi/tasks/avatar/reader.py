@@ -80,6 +80,7 @@ def attribute_accuracy(pred: torch.Tensor, codes: torch.Tensor) -> dict:
     vis = torch.as_tensor(visibility(codes.numpy()))
     return {a: float((pred[:, i] == codes[:, i])[vis[:, i]].float().mean()) for i, a in enumerate(ATTR_NAMES) if vis[:, i].any()}
 
+# %% ../../../nbs/08d_attribute_reader.ipynb #a5ab5991
 def audit_reader(reader: AttributeReader, data: AvatarData, seed: int = 0, artefacts: float = 0.5) -> dict:
     "Per-attribute accuracy on the held-out random avatars, clean and with artefacts."
     x = to_tensor_images(data.images[data.reader_test]); codes = torch.as_tensor(data.codes[data.reader_test])

@@ -71,6 +71,7 @@ class AvatarOptions:
     reader_test: int = 2_000             # held-out avatars of the reader's audit (rendered with the rest)
     extended_test: int = 2_000           # ours: more test triplets with unseen sources, for tight numbers
 
+# %% ../../../nbs/task_avatar.ipynb #420da5dc
 class AvatarTask(Task):
     "The avatar task (paper §5, §8) on procedurally rendered avatars."
     name, channels, groups, aux, output, weights, max_words = "avatar", 3, tuple(ATTR_NAMES), {}, "tanh", "avatar", MAX_WORDS
@@ -136,4 +137,5 @@ class AvatarTask(Task):
         from imi.task import stratified_indices
         return ds.batch(stratified_indices(ds.groups, len(self.groups), per_group, seed))
 
+# %% ../../../nbs/task_avatar.ipynb #5be7b272
 TASK = AvatarTask

@@ -24,6 +24,7 @@ def _a(word: str) -> str: return ("an " if word[0] in "aeiou" else "a ") + word
 
 def _choice(rng, options): return options[rng.integers(len(options))]
 
+# %% ../../../nbs/08b_avatar_instructions.ipynb #433b78cc
 def describe_edit(attr: str, src: dict, tgt: dict, rng: np.random.Generator) -> str:
     "A plain English instruction for the change `src` -> `tgt` of `attr`, one of several phrasings."
     obj, pos, _ = _choice(rng, PRONOUNS)
@@ -84,6 +85,7 @@ def describe_edit(attr: str, src: dict, tgt: dict, rng: np.random.Generator) -> 
                              f"replace {pos} {old} with {_a(new_c)}"])
     raise ValueError(f"unknown attribute {attr!r}")
 
+# %% ../../../nbs/08b_avatar_instructions.ipynb #da536c2b
 def _typo(word: str, rng) -> str:
     if len(word) < 4: return word
     i = int(rng.integers(1, len(word) - 1)); k = rng.integers(3)

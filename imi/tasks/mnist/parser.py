@@ -80,6 +80,7 @@ def box_crops(x: torch.Tensor, boxes: torch.Tensor, size: int = 32, shift: torch
     grid = F.affine_grid(theta, (len(x), 1, size, size), align_corners=False)
     return F.grid_sample(x.float(), grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
+# %% ../../../nbs/06b_canvas_parser.ipynb #263a6d72
 class CropReader(nn.Module):
     "The parser's second stage: the digit (0-9) of a 32 x 32 crop of its box, read at full resolution."
     def __init__(self, width: int = 24):
@@ -155,6 +156,7 @@ def calibrate_parser(parser: CanvasParser, test_ds, n: int = 5000, seed: int = 0
     parser.digit_threshold = float(torch.quantile(conf[ok], 1 - keep)) if ok.any() else 0.0
     return parser.digit_threshold
 
+# %% ../../../nbs/06b_canvas_parser.ipynb #dcf0f07f
 def audit_line(audit: dict) -> str:
     "The parser's audit in one line, to print beside every number it produces."
     f = lambda a: ", ".join(f"{k} {a[k]:.3f}" for k in ("exact", "digit", "x", "y", "w", "h"))

@@ -65,6 +65,7 @@ class MnistOptions:
     mnist_dir: str | None = None         # a folder of MNIST IDX files (None: $IMI_MNIST_DIR, else the embedded 5,000 digits)
     split: str = "paper"                 # paper, or compositional (ours: held-out combinations, 01b_digit_data)
 
+# %% ../../../nbs/task_mnist.ipynb #47a9dd01
 class MnistTask(Task):
     "The digit-manipulation task (paper §2)."
     name, channels, groups, aux, output, weights, max_words = "mnist", 1, tuple(ACTIONS), dict(SLOT_CLASSES), "linear", "mnist", MAX_WORDS
