@@ -146,6 +146,10 @@ STAGES = {
                                                       "edit+no-bal", "edit+no-teacher", "edit+all-kinds", "edit+no-ema",
                                                       "edit+t20k"],
                       "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
+    # the best two of the screen (our recipe on 20,000 triplets and on the paper's 4,296), the best without SIM and the
+    # paper's reading, two seeds each at the cpu profile's budget
+    "avatar-confirm": {"task": "avatar", "variants": ["edit+t20k", "edit+t20k+no-sim", "edit", "paper"],
+                       "seeds": [0, 1], "samples": 512_000, "snapshots": 4, "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads
     if threads: torch.set_num_threads(threads)
     t = make_task(task, seed=seed, **({"train_per_class": 20} if task == "mnist" else {"extended_test": 0, "progress": False}))
     variant = variant or RECIPE[task]
-    rows, flops = {}, None
+    trainers, flops = {}, None
     for name in modes or list(TRAIN_MODES):
         m = TRAIN_MODES[name]
         if m.get("compile") and (device != "cpu" or not have_cxx()): print(f"  {name}: skipped (no C++ compiler)"); continue
@@ -79,8 +79,12 @@ def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads
         if not m.get("foreach", True):
             tr.opts = {k: torch.optim.Adam(o.param_groups[0]["params"], lr=cfg.lr, betas=(cfg.beta1, cfg.beta2)) for k, o in tr.opts.items()}
         if flops is None: flops = step_flops(tr)
-        rows[name] = round(time_rate(tr.train_step, batch, seconds), 1)
-        print(f"  {name}: {rows[name]} samples/s", flush=True)
+        for _ in range(3): tr.train_step()      # warm-up (and compilation)
+        trainers[name] = tr
+    rows = {k: 0.0 for k in trainers}
+    for _ in range(3):   # interleaved rounds, best of each: a passing load affects every mode alike
+        for name, tr in trainers.items(): rows[name] = max(rows[name], round(time_rate(tr.train_step, batch, seconds / 3, warmup=0), 1))
+    for name, r in rows.items(): print(f"  {name}: {r} samples/s", flush=True)
     base = next(iter(rows.values()))
     out = {"what": "train", "task": task, "variant": variant, "width": width, "batch": batch, "device": device,
            "threads": torch.get_num_threads(), "samples_per_s": rows, "ratio": {k: round(v / base, 2) for k, v in rows.items()},
