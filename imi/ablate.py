@@ -148,6 +148,9 @@ STAGES = {
                       "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
     # the best two of the screen (our recipe on 20,000 triplets and on the paper's 4,296), the best without SIM and the
     # paper's reading, two seeds each at the cpu profile's budget
+    # the digit recipe with the generator's upsampling by resize and convolution instead of transposed convolution (#17)
+    "upsample": {"task": "mnist", "variants": ["sigmoid+no-l2+lr5+ema", "sigmoid+no-l2+lr5+ema+resize"], "seeds": [0, 1],
+                 "samples": 256_000, "snapshots": 4},
     "avatar-confirm": {"task": "avatar", "variants": ["edit+t20k", "edit+t20k+no-sim", "edit", "paper"],
                        "seeds": [0, 1], "samples": 512_000, "snapshots": 4, "per_group": 100},
 }
