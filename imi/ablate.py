@@ -111,6 +111,8 @@ def run_variant(name: str, seed: int, samples: int, root, evaluator, batch: dict
     if all(t in done for t in targets): return curve
     if task is not None and cfg.task_options != (base or {}).get("task_options", {}):   # a variant of the task's data
         task = make_task(cfg.task, seed=task.options.seed, progress=not quiet, **cfg.task_options)
+        if "text" in batch:   # its vocabulary is built from its own training instructions: encode the evaluation with it
+            batch = {**batch, **dict(zip(("tokens", "length"), task.encode(batch["text"])))}
     tr = Trainer(cfg, task=task, quiet=quiet)
     if tr.resume() and not quiet: log(f"  resumed {run} at {tr.step * cfg.batch_size:,} samples")
     for t in targets:

@@ -177,7 +177,7 @@ class AvatarEditDataset:
         tok, n = self.vocab.encode([self.texts[i] for i in idx])
         im = self.data.images
         return {"source": to_tensor_images(im[self.src[idx]]),
-                "target": to_tensor_images(im[self.tgt[idx]]), "tokens": tok, "length": n,
+                "target": to_tensor_images(im[self.tgt[idx]]), "tokens": tok, "length": n, "text": [self.texts[i] for i in idx],
                 "group": self.groups[idx], "source_attrs": torch.as_tensor(self.data.codes[self.src[idx]]),
                 "target_attrs": torch.as_tensor(self.data.codes[self.tgt[idx]])}
 
