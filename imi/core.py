@@ -89,6 +89,8 @@ def save_state(path: str | Path, fmt: str, **state) -> Path:
     import torch
     return atomic_write(path, lambda t: torch.save({"format": fmt, **state}, t))
 
+def _a(what: str) -> str: return ("an " if what[0] in "aeiou" else "a ") + what
+
 class StateFileError(ValueError):
     "A file that should hold a saved imi state (checkpoint, parser, reader) cannot be used; the message says why."
 
@@ -107,11 +109,11 @@ def load_state(path: str | Path, fmt: str, what: str, error: type = StateFileErr
     except Exception as e:
         raise error(f"{path} is truncated or damaged and cannot be read as a {what} ({type(e).__name__}).") from None
     if not isinstance(ck, dict) or "format" not in ck:
-        raise error(f"{path} is a torch file but not a {what} (it has no format tag).")
+        raise error(f"{path} is a torch file but not {_a(what)} (it has no format tag).")
     if ck["format"] != fmt:
         other = str(ck["format"])
-        if other.startswith("imi-"): raise error(f"{path} is an imi file of another kind ({other}), not a {what} ({fmt}).")
-        raise error(f"{path} is not a {what}: its format is {other!r}, expected {fmt!r}.")
+        if other.startswith("imi-"): raise error(f"{path} is an imi file of another kind ({other}), not {_a(what)} ({fmt}).")
+        raise error(f"{path} is not {_a(what)}: its format is {other!r}, expected {fmt!r}.")
     return ck
 
 MIN_IMAGE_SIDE = 8   # the smallest image (in pixels a side) any task accepts as input
