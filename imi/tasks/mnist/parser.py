@@ -50,8 +50,10 @@ class CanvasParser(nn.Module):
             lab, cf = torch.stack([o[k].argmax(1) for k in SLOTS], 1), torch.softmax(o["digit"].float(), 1).max(1).values
             if self.crop is not None:   # read the digit again, at full resolution, from the crop of the box just read
                 full = lab[:, 0] != SLOT_CLASSES["digit"] - 1
-                if full.any():
-                    p = torch.softmax(self.crop.eval()(box_crops(c[full], lab[full, 1:])).float(), 1)
+                if full.any():   # three reads of the crop (as cut, and shifted a pixel either way), their softmax averaged
+                    cc, bx = c[full], lab[full, 1:]
+                    p = sum(torch.softmax(self.crop.eval()(box_crops(cc, bx, shift=torch.full((len(cc), 2), d))).float(), 1)
+                            for d in (0.0, 1.0, -1.0)) / 3
                     lab[full, 0], cf[full] = p.argmax(1), p.max(1).values
             labels.append(lab); conf.append(cf)
         return torch.cat(labels), torch.cat(conf)
