@@ -145,16 +145,18 @@ STAGES = {
                 "seeds": [0, 1], "samples": 256_000, "snapshots": 4},
     # the avatar task (09_aimi): the paper's reading, eq 23 replaced, our recipe, and the recipe with one piece out
     "avatar-screen": {"task": "avatar", "variants": ["paper", "paper+1:1", "edit", "edit+no-sim", "edit+no-skips", "edit+no-film",
-                                                      "edit+no-bal", "edit+no-teacher", "edit+all-kinds", "edit+no-ema",
-                                                      "edit+t20k"],
+                                                      "edit+no-bal", "edit+no-teacher", "edit+all-kinds"],
                       "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
-    # the best two of the screen (our recipe on 20,000 triplets and on the paper's 4,296), the best without SIM and the
-    # paper's reading, two seeds each at the cpu profile's budget
     # the digit recipe with the generator's upsampling by resize and convolution instead of transposed convolution (#17)
     "upsample": {"task": "mnist", "variants": ["sigmoid+no-l2+lr5+ema", "sigmoid+no-l2+lr5+ema+resize"], "seeds": [0, 1],
                  "samples": 256_000, "snapshots": 4},
-    "avatar-confirm": {"task": "avatar", "variants": ["edit+t20k", "edit+t20k+no-sim", "edit", "paper"],
-                       "seeds": [0, 1], "samples": 512_000, "snapshots": 4, "per_group": 100},
+    # the paper's question on models that edit: our recipe with and without SIM, and the paper's reading, two seeds each at
+    # the screening budget (the seed-0 runs of the screen are reused), so that two seeds fit in the 2-core budget
+    "avatar-confirm": {"task": "avatar", "variants": ["edit", "edit+no-sim", "paper"],
+                       "seeds": [0, 1], "samples": 256_000, "snapshots": 4, "per_group": 100},
+    # defined, not run yet: EMA out of the recipe, and the recipe on 20,000 triplets instead of the paper's 4,296
+    "avatar-more": {"task": "avatar", "variants": ["edit+no-ema", "edit+t20k"],
+                    "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:
