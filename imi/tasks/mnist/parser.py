@@ -201,6 +201,11 @@ def ship_parser(parser: CanvasParser, card: dict, path, command: str = "make rep
                f"Trained on ground-truth canvases of the training MNIST images, degraded by `generator_artefacts` (p={card['artefacts']}).",
                {"command": f"`{command}`",
                 "training": f"{card['samples']:,} canvases ({card['steps']} steps of 128), width {card['width']}, {card['seconds'] / 60:.1f} min",
+                **({"second stage": f"the digit read again from a 32x32 crop of the parsed box: {card['crop_samples']:,} crops "
+                                    f"({card['crop_steps']} steps), width {card['crop_width']}, {card['crop_seconds'] / 60:.1f} min; "
+                                    "three reads (shifted a pixel either way) averaged"} if "crop_samples" in card else {}),
+                "confident reading": f"a digit counts as read at softmax confidence >= {card['digit_threshold']:.3f} "
+                                     f"(keeps {card.get('keep', 0.995):.1%} of the correct readings of artefact-degraded held-out canvases)" if "digit_threshold" in card else "none",
                 "hardware": f"{card['device']}, {card['threads']} threads, fp32", "code": f"git {card['git_sha']}"},
                {f"Audit on {a['canvases']:,} held-out ground-truth test canvases (MNIST images never seen in training)": audit_table(a)})
     return Path(path)
