@@ -51,8 +51,8 @@ class CanvasParser(nn.Module):
             if self.crop is not None:   # read the digit again, at full resolution, from the crop of the box just read
                 full = lab[:, 0] != SLOT_CLASSES["digit"] - 1
                 if full.any():   # three reads of the crop (as cut, and shifted a pixel either way), their softmax averaged
-                    cc, bx = c[full], lab[full, 1:]
-                    p = sum(torch.softmax(self.crop.eval()(box_crops(cc, bx, shift=torch.full((len(cc), 2), d))).float(), 1)
+                    cc, bx, reader = c[full], lab[full, 1:], self.crop.eval()
+                    p = sum(torch.softmax(reader(box_crops(cc, bx, shift=torch.full((len(cc), 2), d))).float(), 1)
                             for d in (0.0, 1.0, -1.0)) / 3
                     lab[full, 0], cf[full] = p.argmax(1), p.max(1).values
             labels.append(lab); conf.append(cf)
@@ -204,8 +204,9 @@ def ship_parser(parser: CanvasParser, card: dict, path, command: str = "make rep
                 **({"second stage": f"the digit read again from a 32x32 crop of the parsed box: {card['crop_samples']:,} crops "
                                     f"({card['crop_steps']} steps), width {card['crop_width']}, {card['crop_seconds'] / 60:.1f} min; "
                                     "three reads (shifted a pixel either way) averaged"} if "crop_samples" in card else {}),
-                "confident reading": f"a digit counts as read at softmax confidence >= {card['digit_threshold']:.3f} "
-                                     f"(keeps {card.get('keep', 0.995):.1%} of the correct readings of artefact-degraded held-out canvases)" if "digit_threshold" in card else "none",
+                "confident reading": f"a digit counts as read at softmax confidence >= {card['digit_threshold']:.3f}" +
+                                     (f" (keeps {card['keep']:.1%} of the correct readings of artefact-degraded held-out canvases)" if "keep" in card else "")
+                                     if "digit_threshold" in card else "none",
                 "hardware": f"{card['device']}, {card['threads']} threads, fp32", "code": f"git {card['git_sha']}"},
                {f"Audit on {a['canvases']:,} held-out ground-truth test canvases (MNIST images never seen in training)": audit_table(a)})
     return Path(path)
