@@ -287,8 +287,8 @@ class DigitEditDataset(torch.utils.data.Dataset):
 
 # %% ../../../nbs/01b_digit_data.ipynb #0a3654ea
 def make_splits(pools: MnistPools, seed: int = 0, valid_frac: float = 0.1,
-                size: int = IMG_SIZE, split: str = "paper") -> dict[str, DigitEditDataset]:
-    "train/valid (a seeded split of the train pool's triplets) and test (every triplet of the test pool); `split`: paper or compositional."
+                size: int = IMG_SIZE, split: str = "paper", holdout_seed: int = 0) -> dict[str, DigitEditDataset]:
+    "train/valid (a seeded split of the train pool's triplets) and test (every triplet of the test pool); `split`: paper or compositional (its combinations drawn by `holdout_seed`)."
     if not 0 < valid_frac < 1: raise ValueError(f"valid_frac must be in (0, 1), got {valid_frac}")
     if split not in ("paper", "compositional"): raise ValueError(f"split must be paper or compositional, got {split!r}")
     n = len(pools.train_images) * N_TYPES
@@ -296,7 +296,7 @@ def make_splits(pools: MnistPools, seed: int = 0, valid_frac: float = 0.1,
     n_valid = int(round(n * valid_frac))
     train, valid = np.sort(perm[n_valid:]), np.sort(perm[:n_valid])
     if split == "compositional":      # ours: the held-out combinations never reach training or validation
-        held = lambda ids: held_out(ids, pools.train_labels, compositional_holdout(seed))
+        held = lambda ids: held_out(ids, pools.train_labels, compositional_holdout(holdout_seed))
         train, valid = train[~held(train)], valid[~held(valid)]
     return {"train": DigitEditDataset(pools.train_images, pools.train_labels, train, size),
             "valid": DigitEditDataset(pools.train_images, pools.train_labels, valid, size),

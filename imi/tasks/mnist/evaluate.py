@@ -13,10 +13,12 @@ from .edits import (ACTIONS, SLOTS, POSITIONS, PLACEMENTS, EMPTY, Label, Instruc
                                    parse_instruction, valid_instructions)
 from .data import TYPES, N_TYPES, render_batch
 from .parser import CanvasParser
+from ...checkpoint import load_checkpoint, model_from_checkpoint
 
 # %% auto #0
 __all__ = ['FIG6', 'score', 'executor_images', 'class_prototypes', 'results_table', 'summarise_scores',
-           'triplets_with_instruction', 'random_chain', 'run_chains', 'compositional_scores']
+           'triplets_with_instruction', 'random_chain', 'run_chains', 'compositional_scores', 'checkpoint_holdout',
+           'compositional_table']
 
 # %% ../../../nbs/06c_evaluate.ipynb #ba7b0ed7
 def score(pred: torch.Tensor, target: torch.Tensor, target_label: torch.Tensor, parser: CanvasParser) -> dict:
@@ -131,3 +133,24 @@ def compositional_scores(model, parser, test, hold: dict, per_group: int = 500, 
         row["held / seen"] = row["exact, held out"] / max(row["exact, seen"], 1e-9)
         rows.append(row)
     return pd.DataFrame(rows)
+
+# %% ../../../nbs/06c_evaluate.ipynb #8396f1a3
+def checkpoint_holdout(ck: dict) -> dict:
+    "The combinations a checkpoint's training held out; a clear error for a checkpoint not trained on the compositional split."
+    from imi.tasks.mnist.data import compositional_holdout
+    opts = (ck.get("train_config") or {}).get("task_options") or {}
+    if opts.get("split", "paper") != "compositional":
+        raise ValueError("this checkpoint was trained on the paper's split (it saw every combination); "
+                         "train one with --set split=compositional")
+    return compositional_holdout(int(opts.get("holdout_seed", 0)))
+
+def compositional_table(checkpoints, parser, test, reference=None, per_group: int = 500, seed: int = 0) -> tuple[dict, pd.DataFrame]:
+    "Held-out vs seen exact accuracy of each compositional checkpoint (one row per action), with `reference` (a model that saw every combination) scored alike."
+    cks = [load_checkpoint(c) for c in checkpoints]
+    holds = [checkpoint_holdout(ck) for ck in cks]
+    if any(h != holds[0] for h in holds): raise ValueError(f"the checkpoints hold out different combinations: {holds}")
+    tabs = [compositional_scores(model_from_checkpoint(ck), parser, test, holds[0], per_group, seed)
+            .assign(model=f"compositional, seed {ck['train_config'].get('seed', '?')}") for ck in cks]
+    if reference is not None:
+        tabs.append(compositional_scores(reference, parser, test, holds[0], per_group, seed).assign(model="paper split (saw them)"))
+    return holds[0], pd.concat(tabs, ignore_index=True)

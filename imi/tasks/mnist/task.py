@@ -64,6 +64,7 @@ class MnistOptions:
     train_per_class: int | None = None   # use fewer MNIST images per class (None: all of the pool)
     mnist_dir: str | None = None         # a folder of MNIST IDX files (None: $IMI_MNIST_DIR, else the embedded 5,000 digits)
     split: str = "paper"                 # paper, or compositional (ours: held-out combinations, 01b_digit_data)
+    holdout_seed: int = 0                # which combinations the compositional split holds out (not the training seed)
 
 # %% ../../../nbs/task_mnist.ipynb #47a9dd01
 class MnistTask(Task):
@@ -79,7 +80,7 @@ class MnistTask(Task):
         if with_data:
             o = options
             self.splits = make_splits(load_mnist(seed=o.seed, mnist_dir=o.mnist_dir, train_per_class=o.train_per_class), seed=o.seed,
-                                      split=o.split)
+                                      split=o.split, holdout_seed=o.holdout_seed)
 
     def encode(self, texts): return encode(texts)
     def check(self, text: str) -> list[str]:
