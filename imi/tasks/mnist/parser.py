@@ -13,11 +13,12 @@ import torch.nn.functional as F
 from ...core import save_state, load_state
 from ...metrics import generator_artefacts, train_steps
 from .edits import SLOTS, SLOT_CLASSES
+from .data import N_TYPES
 
 # %% auto #0
 __all__ = ['CELL_PX', 'CanvasParser', 'box_crops', 'CropReader', 'slot_accuracy', 'gt_canvases', 'train_parser',
            'train_crop_reader', 'audit_parser', 'calibrate_parser', 'audit_line', 'save_parser', 'load_parser',
-           'audit_table', 'ship_parser']
+           'audit_table', 'ship_parser', 'errors_by_image', 'concentration']
 
 # %% ../../../nbs/06b_canvas_parser.ipynb #fb3b2a6c
 class CanvasParser(nn.Module):
@@ -210,3 +211,25 @@ def ship_parser(parser: CanvasParser, card: dict, path, command: str = "make rep
                 "hardware": f"{card['device']}, {card['threads']} threads, fp32", "code": f"git {card['git_sha']}"},
                {f"Audit on {a['canvases']:,} held-out ground-truth test canvases (MNIST images never seen in training)": audit_table(a)})
     return Path(path)
+
+# %% ../../../nbs/06b_canvas_parser.ipynb #4b4cf83b
+def errors_by_image(parser: CanvasParser, test_ds, n: int, seed: int = 0) -> dict[str, np.ndarray]:
+    "Digit misreadings of the audit's clean canvases (the `n` triplets of `audit_parser`), per test MNIST image: label, canvases showing it, wrong readings."
+    idx = torch.randperm(len(test_ds), generator=torch.Generator().manual_seed(seed + 1))[:n]
+    x, y = gt_canvases(test_ds, idx)
+    k = len(test_ds.classes)
+    img = np.tile((test_ds.ids[idx] // N_TYPES).numpy(), 2)        # gt_canvases stacks sources, then targets
+    pred = parser.predict(x)[:, 0]
+    shown = (y[:, 0] != SLOT_CLASSES["digit"] - 1).numpy()
+    wrong = (pred != y[:, 0]).numpy() & shown
+    common = np.full(k, -2)
+    for i in np.unique(img[wrong]): common[i] = np.bincount(pred.numpy()[wrong & (img == i)] + 1).argmax() - 1
+    return {"label": test_ds.classes.numpy(), "canvases": np.bincount(img[shown], minlength=k),
+            "wrong": np.bincount(img[wrong], minlength=k), "read_as": common}
+
+def concentration(errs: dict, top: int = 12) -> dict:
+    "How the misreadings spread over the test digits: digits with any error, misread at every canvas, the share of the `top` worst."
+    w, c = errs["wrong"], np.maximum(errs["canvases"], 1)
+    order = np.argsort(-(w / c), kind="stable")
+    return {"images": len(w), "with_errors": int((w > 0).sum()), "always_misread": int(((w == c) & (w > 0)).sum()),
+            f"top{top}_share": float(w[order[:top]].sum() / max(w.sum(), 1)), "worst": [int(i) for i in order[:top] if w[i] > 0]}
