@@ -7,7 +7,7 @@ PROFILE ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.imi-installed
 
-.PHONY: install install-docs browser test test-ui test-docs reproduce figures docs lab bench-dataset export clean-nbs
+.PHONY: install install-docs browser test test-ui test-docs reproduce figures compositional docs lab bench-dataset export clean-nbs
 
 # Create .venv when missing; install torch first (a CPU wheel here; TORCH= picks another spec), then imi[dev].
 $(STAMP): settings.ini setup.py
@@ -39,6 +39,14 @@ reproduce: install
 # The quick path: every figure and table from the shipped checkpoints (data/checkpoints/), no training.
 figures: install
 	$(BIN)/python -m imi.pipeline --profile $(PROFILE) --set use_shipped=true $(ARGS)
+
+# The compositional study (06c): two digit models on the compositional split (seeds 0 and 1, about 38 minutes each on
+# 2 CPU cores; an interrupted or finished run is resumed from its checkpoint), then figures/compositional.{md,csv} and compositional_examples.png.
+compositional: install
+	@for s in 0 1; do $(BIN)/python -m imi.train --profile cpu --resume --set split=compositional seed=$$s \
+		run_dir=runs/compositional-s$$s || exit 1; done
+	$(BIN)/python -m imi.pipeline --profile cpu --only 06c --set use_shipped=true \
+		"compositional_checkpoints=[../runs/compositional-s0/checkpoint.pt, ../runs/compositional-s1/checkpoint.pt]"
 
 # The static site (site/index.html) from the executed notebooks of the latest run of PROFILE (default cpu).
 DOCS_STAMP := $(VENV)/.imi-docs-installed
