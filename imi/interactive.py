@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from .core import repo_root, atomic_write, DEFAULT_CHECKPOINT, default_checkpoint
 from .model import generate_batch
 from .checkpoint import load_checkpoint, model_from_checkpoint, CheckpointError
@@ -17,7 +17,7 @@ from .tasks import make_task
 from .task import InstructionRefused
 
 # %% auto #0
-__all__ = ['IMG_SIZE', 'Step', 'ChainImages', 'Editor', 'EditorWidget']
+__all__ = ['IMG_SIZE', 'Step', 'caption_font', 'wrap_words', 'ChainImages', 'Editor', 'EditorWidget']
 
 # %% ../nbs/10_interactive.ipynb #ca53b47c
 IMG_SIZE = 64                 # the model's image size
@@ -36,21 +36,37 @@ def _pil(img: torch.Tensor) -> Image.Image:
     return Image.fromarray(img[0].numpy()) if img.shape[0] == 1 else Image.fromarray(img.permute(1, 2, 0).numpy())
 
 # %% ../nbs/10_interactive.ipynb #c0ffee01
+def caption_font(size: int = 11):
+    "DejaVu Sans from matplotlib's own fonts (clear word spacing), else Pillow's default font."
+    try:
+        import matplotlib
+        return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"), size)
+    except (ImportError, OSError): return ImageFont.load_default(size=size)
+
+def wrap_words(words: list[str], width_of, width: float) -> list[str]:
+    "Words -> lines no wider than `width` by `width_of` (a word wider than that alone on its line)."
+    lines = []
+    for w in words:
+        if lines and width_of(lines[-1] + " " + w) <= width: lines[-1] += " " + w
+        else: lines.append(w)
+    return lines or [""]
+
 class ChainImages:
     "The chain of an editor (its `history`) as images: a strip with each instruction under its result, a GIF, a file."
     def strip(self, scale: int = 2) -> Image.Image:
-        "The whole chain as one image, each instruction under its result."
-        cell, pad, text_h = IMG_SIZE * scale, 6, 30
+        "The whole chain as one image, each instruction under its result (wrapped to the width of its image)."
+        cell, pad, line_h = IMG_SIZE * scale, 6, 13
+        font = caption_font()
+        measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+        captions = [wrap_words((s.instruction or "start").split(), lambda t: measure.textlength(t, font=font), cell)
+                    for s in self.history]
         W = len(self.history) * (cell + pad) + pad
-        canvas = Image.new("RGB", (W, cell + text_h + 2 * pad), "white")
+        canvas = Image.new("RGB", (W, cell + line_h * max(map(len, captions)) + 3 * pad), "white")
         draw = ImageDraw.Draw(canvas)
-        for i, s in enumerate(self.history):
-            im = _pil(s.image).resize((cell, cell), Image.NEAREST)
+        for i, (s, lines) in enumerate(zip(self.history, captions)):
             x = pad + i * (cell + pad)
-            canvas.paste(im.convert("RGB"), (x, pad))
-            words = (s.instruction or "start").split()
-            lines = [" ".join(words[:3]), " ".join(words[3:])] if len(words) > 3 else [" ".join(words)]
-            for j, line in enumerate(lines): draw.text((x, cell + pad + 2 + 12 * j), line, fill="black")
+            canvas.paste(_pil(s.image).resize((cell, cell), Image.NEAREST).convert("RGB"), (x, pad))
+            for j, line in enumerate(lines): draw.text((x, cell + pad + 3 + line_h * j), line, fill="black", font=font)
         return canvas
 
     def save_strip(self, path, gif: bool = True, scale: int = 2) -> list[Path]:
