@@ -11,7 +11,7 @@ from ...model import generate_batch
 from ...metrics import ssim_torch, summarise_groups
 from .edits import (ACTIONS, SLOTS, POSITIONS, PLACEMENTS, EMPTY, Label, Instruction, apply_instruction, encode,
                                    parse_instruction, valid_instructions)
-from .data import TYPES, N_TYPES, render_batch
+from .data import TYPES, N_TYPES, render_batch, held_out, compositional_holdout
 from .parser import CanvasParser
 from ...checkpoint import load_checkpoint, model_from_checkpoint
 
@@ -118,7 +118,6 @@ def run_chains(model, parser, ds, n: int, k: int, seed: int = 0) -> pd.DataFrame
 @torch.no_grad()
 def compositional_scores(model, parser, test, hold: dict, per_group: int = 500, seed: int = 0) -> pd.DataFrame:
     "Exact accuracy on held-out combinations beside seen ones of the same action (seeded samples of the test split)."
-    from imi.tasks.mnist.data import held_out
     ids, rng, rows = test.ids.numpy(), np.random.default_rng(seed), []
     held, act = held_out(ids, test.classes.numpy(), hold), TYPES.action[ids % N_TYPES]
     for a in ("expand", "move", "put"):
@@ -137,7 +136,6 @@ def compositional_scores(model, parser, test, hold: dict, per_group: int = 500, 
 # %% ../../../nbs/06c_evaluate.ipynb #8396f1a3
 def checkpoint_holdout(ck: dict) -> dict:
     "The combinations a checkpoint's training held out; a clear error for a checkpoint not trained on the compositional split."
-    from imi.tasks.mnist.data import compositional_holdout
     opts = (ck.get("train_config") or {}).get("task_options") or {}
     if opts.get("split", "paper") != "compositional":
         raise ValueError("this checkpoint was trained on the paper's split (it saw every combination); "

@@ -17,8 +17,8 @@ from .data import N_TYPES
 
 # %% auto #0
 __all__ = ['CELL_PX', 'CanvasParser', 'box_crops', 'CropReader', 'slot_accuracy', 'gt_canvases', 'train_parser',
-           'train_crop_reader', 'audit_parser', 'calibrate_parser', 'audit_line', 'save_parser', 'load_parser',
-           'audit_table', 'ship_parser', 'errors_by_image', 'concentration']
+           'train_crop_reader', 'audit_triplets', 'audit_parser', 'calibrate_parser', 'audit_line', 'save_parser',
+           'load_parser', 'audit_table', 'ship_parser', 'errors_by_image', 'concentration']
 
 # %% ../../../nbs/06b_canvas_parser.ipynb #fb3b2a6c
 class CanvasParser(nn.Module):
@@ -138,9 +138,13 @@ def train_crop_reader(train_ds, samples: int, batch: int = 256, lr: float = 2e-3
     info = train_steps(model, loss, samples, batch, lr, "crop reader", progress)
     return model, {**{f"crop_{k}": v for k, v in info.items()}, "crop_width": width}
 
+def audit_triplets(test_ds, n: int, seed: int = 0) -> torch.Tensor:
+    "The `n` seeded test triplets the audit reads (and `errors_by_image` counts per test digit)."
+    return torch.randperm(len(test_ds), generator=torch.Generator().manual_seed(seed + 1))[:n]
+
 def audit_parser(parser: CanvasParser, test_ds, n: int, seed: int = 0, artefacts: float = 0.5) -> dict:
     "Accuracy on ground-truth canvases of `n` random test triplets (2n canvases): clean, and with artefacts."
-    idx = torch.randperm(len(test_ds), generator=torch.Generator().manual_seed(seed + 1))[:n]
+    idx = audit_triplets(test_ds, n, seed)
     x, y = gt_canvases(test_ds, idx)
     xa = generator_artefacts(x, torch.Generator().manual_seed(seed + 2), artefacts)
     empty = y[:, 0] == SLOT_CLASSES["digit"] - 1
@@ -215,7 +219,7 @@ def ship_parser(parser: CanvasParser, card: dict, path, command: str = "make rep
 # %% ../../../nbs/06b_canvas_parser.ipynb #4b4cf83b
 def errors_by_image(parser: CanvasParser, test_ds, n: int, seed: int = 0) -> dict[str, np.ndarray]:
     "Digit misreadings of the audit's clean canvases (the `n` triplets of `audit_parser`), per test MNIST image: label, canvases showing it, wrong readings."
-    idx = torch.randperm(len(test_ds), generator=torch.Generator().manual_seed(seed + 1))[:n]
+    idx = audit_triplets(test_ds, n, seed)
     x, y = gt_canvases(test_ds, idx)
     k = len(test_ds.classes)
     img = np.tile((test_ds.ids[idx] // N_TYPES).numpy(), 2)        # gt_canvases stacks sources, then targets
