@@ -43,6 +43,8 @@ class _TrainFields:
     precision: str = "auto"         # fp32, bf16 or auto (a timed probe on CPU, bf16 on CUDA)
     channels_last: str = "auto"     # yes, no or auto
     compile: str = "no"             # torch.compile the step: yes, no or auto (a timed probe, cached; needs a C++ compiler on CPU)
+    adam: str = "foreach"           # Adam's implementation: loop (per tensor), foreach (multi-tensor, bit for bit the loop) or fused (one kernel; equal to float rounding)
+    prefetch: bool = False          # render the next step's batch in a background thread while this step computes (same batches)
     threads: int = 0                # torch threads (0: leave the default)
     valid_samples: int = 2048       # validation triplets scored at each validation
     valid_every: int = 0            # steps between validations (0: 10 per run)
@@ -68,7 +70,7 @@ class _TrainFields:
 class TrainConfig(_TrainFields):
     "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
     # keys whose change does not make a checkpoint incompatible with a resumed run
-    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile")
+    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile", "adam", "prefetch")
 
     @classmethod
     def from_params(cls, params: dict) -> "TrainConfig":
@@ -85,6 +87,7 @@ class TrainConfig(_TrainFields):
         if self.schedule not in ("epochs", "phases"): raise ValueError(f"schedule must be epochs or phases, got {self.schedule!r}")
         self.kind_probs = tuple(self.kind_probs)
         if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"    # older configs
+        if self.adam not in ("loop", "foreach", "fused"): raise ValueError(f"adam must be loop, foreach or fused, got {self.adam!r}")
         if self.mask_loss not in ("mse", "balanced"): raise ValueError(f"mask_loss must be mse or balanced, got {self.mask_loss!r}")
         self.task_options = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(self.task_options).items()}
 

@@ -5,6 +5,7 @@
 # %% ../nbs/05_train.ipynb #f4592f56
 from __future__ import annotations
 import argparse, contextlib, sys, time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, fields
 from pathlib import Path
 import torch
@@ -24,7 +25,8 @@ from .checkpoint import (CheckpointError, checkpoint_state, save_checkpoint, loa
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'LOGGED', 'step_generator', 'EpochSampler', 'epoch_plan', 'phase_plan', 'update_side', 'model_inputs',
-           'train_step', 'validate_model', 'Trainer', 'load_params', 'train_from_params', 'main']
+           'make_adam', 'step_batch', 'next_batch', 'train_step', 'validate_model', 'Trainer', 'load_params',
+           'train_from_params', 'main']
 
 # %% ../nbs/05_train.ipynb #e162fb2b
 def step_generator(seed: int, step: int, stream: int = 0) -> torch.Generator:
@@ -85,25 +87,45 @@ class _Step(nn.Module):
         if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
         return imi_losses(self.model, *args, weights=self.weights, **self.switches, **kw)
 
+def make_adam(params, cfg: TrainConfig) -> torch.optim.Adam:
+    "An Adam of the config's lr and betas in the config's implementation (`adam`: loop, foreach or fused)."
+    impl = {"loop": {"foreach": False}, "foreach": {"foreach": True}, "fused": {"fused": True}}[cfg.adam]
+    return torch.optim.Adam(params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), **impl)
+
+def step_batch(tr, step: int) -> tuple[str, dict | torch.Tensor]:
+    "The data of step `step` for this process: ('triplets', the inputs of `imi_losses`) or ('unlabelled', images)."
+    B = tr.cfg.batch_size
+    which, k = tr.plan(step)
+    part = slice(tr.rank * B // tr.world, (tr.rank + 1) * B // tr.world)
+    if which == "triplets": return which, tr.inputs(tr.splits["train"].batch(tr.sampler.indices(k)[part]))
+    mf = torch.channels_last if tr.channels_last else torch.contiguous_format
+    return which, scale_pixels(tr.pool.batch(tr.pool_sampler.indices(k)[part])["source"], tr.cfg.output).to(tr.device).contiguous(memory_format=mf)
+
+def next_batch(tr) -> tuple[str, dict | torch.Tensor]:
+    "This step's data: the batch prefetched for it if there is one, else rendered now; with `prefetch`, start the next one."
+    ahead = tr.ahead.pop(tr.step, None)
+    data = ahead.result() if ahead is not None else step_batch(tr, tr.step)
+    tr.ahead.clear()                          # a batch for another step (after a resume) is never used
+    if tr.prefetcher is not None and tr.step + 1 < tr.cfg.steps:
+        tr.ahead[tr.step + 1] = tr.prefetcher.submit(step_batch, tr, tr.step + 1)
+    return data
+
 def train_step(tr) -> dict:
     "One iteration of trainer `tr`: the batch of this step, the losses, eq 23, backward and the optimiser steps."
     cfg, B = tr.cfg, tr.cfg.batch_size
-    which, k = tr.plan(tr.step)
     part = slice(tr.rank * B // tr.world, (tr.rank + 1) * B // tr.world)
     tr.model.train()
+    which, x = next_batch(tr)
     g = step_generator(cfg.seed, tr.step)
     z = torch.randn(B, tr.model.cfg.z_dim, generator=g)
     if which == "triplets":
         kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
-        x = tr.inputs(tr.splits["train"].batch(tr.sampler.indices(k)[part]))
-        if cfg.mask_teacher: x["teacher"] = (torch.rand(B, generator=g) < cfg.teacher_p(tr.step))[part].to(tr.device)
+        if cfg.mask_teacher: x = {**x, "teacher": (torch.rand(B, generator=g) < cfg.teacher_p(tr.step))[part].to(tr.device)}
         with autocast(tr.device, tr.amp_dtype):
             out = tr.step_module(**x, z=z[part].to(tr.device), kind=kind[part].to(tr.device))
     else:
-        mf = torch.channels_last if tr.channels_last else torch.contiguous_format
-        imgs = scale_pixels(tr.pool.batch(tr.pool_sampler.indices(k)[part])["source"], cfg.output).to(tr.device).contiguous(memory_format=mf)
         with autocast(tr.device, tr.amp_dtype):
-            out = tr.step_module(unlabelled=imgs, z=z[part].to(tr.device), generator=g)
+            out = tr.step_module(unlabelled=x, z=z[part].to(tr.device), generator=g)
     names = [k for k in LOGGED if k in out]
     terms = torch.stack([out[k].detach().float() for k in names])   # loss_d and loss_g come first
     if tr.world > 1:
@@ -167,8 +189,7 @@ class Trainer:
             cfg.precision, cfg.channels_last, self.device, lambda: probe_training(self.model.cfg, cfg.batch_size, self.weights))
         if self.channels_last: self.model.to(memory_format=torch.channels_last)
         groups = self.model.param_groups()
-        # foreach: the multi-tensor Adam (the same arithmetic as the per-tensor loop, bit for bit, and faster on CPU)
-        self.opts = {k: torch.optim.Adam(v, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), foreach=True) for k, v in groups.items()}
+        self.opts = {k: make_adam(v, cfg) for k, v in groups.items()}
         self.side_params = {"dis": groups["dis"] + groups["enc"], "gen": groups["gen"] + groups["enc"]}
         self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
@@ -187,6 +208,8 @@ class Trainer:
         if cfg.schedule == "phases" and self.pool is None:
             raise ValueError(f"schedule 'phases' needs unlabelled images; the {self.task.name} task has none")
         self.pool_sampler = EpochSampler(len(self.pool), cfg.batch_size, cfg.seed + 1) if self.pool is not None else None
+        self.prefetcher = ThreadPoolExecutor(1, thread_name_prefix="imi-prefetch") if cfg.prefetch else None
+        self.ahead = {}   # step -> the future of its batch (prefetch)
         self.step, self.history, self.validations, self.elapsed, self.t0 = 0, [], [], 0.0, time.time()
         self.code_sha = git_sha()   # the code that runs this trainer, recorded in its checkpoints
 
