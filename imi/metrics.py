@@ -13,7 +13,7 @@ from skimage.metrics import structural_similarity
 
 # %% auto #0
 __all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ARTEFACTS', 'ssim_skimage', 'ssim_torch', 'gaussian_blur',
-           'artefact_draws', 'generator_artefacts', 'train_steps', 'summarise_groups']
+           'artefact_draws', 'generator_artefacts', 'train_steps', 'grid_share', 'summarise_groups']
 
 # %% ../nbs/06a_metrics.ipynb #bcab18b3
 SSIM_WIN, SSIM_K1, SSIM_K2, SSIM_RANGE = 7, 0.01, 0.03, 255.0
@@ -124,6 +124,17 @@ def train_steps(model, loss_fn, samples: int, batch: int, lr: float = 2e-3, desc
         opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss.detach()))
     model.eval()
     return {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(losses[-20:]))}
+
+# %% ../nbs/06a_metrics.ipynb #9e1d0002
+def grid_share(x: torch.Tensor) -> torch.Tensor:
+    "Per image of x [N, C, H, W] (H, W even): the share of its spectral power (mean removed) at period 2 along either axis; NaN if blank."
+    x = x.float().mean(1)
+    if x.shape[-1] % 2 or x.shape[-2] % 2: raise ValueError(f"grid_share needs even height and width, got {tuple(x.shape[-2:])}")
+    p = torch.fft.fft2(x - x.mean((1, 2), keepdim=True)).abs().pow(2)
+    h, w = x.shape[-2] // 2, x.shape[-1] // 2
+    at = p[:, h, :].sum(1) + p[:, :, w].sum(1) - p[:, h, w]
+    tot = p.sum((1, 2))
+    return torch.where(tot > 0, at / tot.clamp_min(1e-12), torch.full_like(tot, float("nan")))
 
 # %% ../nbs/06a_metrics.ipynb #5c0a1002
 def summarise_groups(values: dict[str, np.ndarray], groups: np.ndarray, names, aggs: dict | None = None) -> pd.DataFrame:

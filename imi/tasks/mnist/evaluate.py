@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 from ...model import generate_batch
-from ...metrics import ssim_torch, summarise_groups
+from ...metrics import ssim_torch, summarise_groups, grid_share
 from .edits import (ACTIONS, SLOTS, POSITIONS, PLACEMENTS, EMPTY, Label, Instruction, apply_instruction, encode,
                                    parse_instruction, valid_instructions)
 from .data import TYPES, N_TYPES, render_batch, held_out, compositional_holdout
@@ -27,7 +27,7 @@ def score(pred: torch.Tensor, target: torch.Tensor, target_label: torch.Tensor, 
     parsed = parser.confident(labels, conf)
     return {"ssim": ssim_torch(pred, target).numpy(), "l1": ((pred.float() - target.float()).abs().mean((1, 2, 3)) / 255).numpy(),
             "parsed": parsed.numpy(), "correct": (parsed == target_label).numpy(),
-            "correct_lenient": (labels == target_label).numpy()}
+            "correct_lenient": (labels == target_label).numpy(), "grid": grid_share(pred).numpy()}
 
 # %% ../../../nbs/06c_evaluate.ipynb #93e594ad
 def executor_images(ds, idx, prototypes: torch.Tensor) -> torch.Tensor:
@@ -49,7 +49,7 @@ def results_table(scores: dict[str, dict], actions: np.ndarray) -> pd.DataFrame:
     for name, s in scores.items():
         c = s["correct"]
         vals = {"exact": c.all(1), "exact_lenient": s["correct_lenient"].all(1), **{f"acc_{k}": c[:, i] for i, k in enumerate(SLOTS)},
-                "ssim_mean": s["ssim"], "ssim_median": s["ssim"], "l1": s["l1"]}
+                "ssim_mean": s["ssim"], "ssim_median": s["ssim"], "l1": s["l1"], "grid_permille": 1e3 * s["grid"]}
         t = summarise_groups(vals, actions, ACTIONS, {"ssim_median": np.median})
         frames.append(t.rename_axis("action").reset_index().assign(method=name))
     df = pd.concat(frames, ignore_index=True)
