@@ -38,7 +38,7 @@ TRAIN_MODES = {"fp32": dict(precision="fp32"),
                "bf16 autocast, fused Adam": dict(precision="bf16", adam="fused"),
                "bf16 autocast, fused Adam, prefetch": dict(precision="bf16", adam="fused", prefetch=True),
                "bf16 autocast, fused Adam, prefetch, compiled": dict(precision="bf16", adam="fused", prefetch=True, compile="yes")}
-RECIPE = {"mnist": "sigmoid+no-l2+lr5+ema", "avatar": "edit"}   # the cpu profiles' recipes (atoms of imi.ablate)
+RECIPE = {"mnist": "sigmoid+no-l2+lr5+ema+resize", "avatar": "edit"}   # the cpu profiles' recipes (atoms of imi.ablate)
 
 def gemm_gflops(dtype=torch.float32, n: int = 1536, seconds: float = 1.0) -> float:
     "GFLOP/s of an n x n matrix product in `dtype` on this CPU with torch's threads (the best of its BLAS, on ideal shapes)."
@@ -157,10 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=5.0, help="seconds to time each measurement")
     ap.add_argument("--threads", type=int, help="torch threads (dataset: 1, train: all)")
     ap.add_argument("--width", type=int, default=16, help="train: model width")
+    ap.add_argument("--mode", action="append", choices=list(TRAIN_MODES), help="train: measure only this mode (repeatable; default all)")
     a = ap.parse_args(argv)
     kw = {"batch": a.batch or {"dataset": 256, "train": 64, "edit": 100, "ssim": 10_000, "avatars": 300}[a.what],
           "seconds": a.seconds, "threads": a.threads if a.threads is not None else (1 if a.what in ("dataset", "avatars") else 0)}
-    if a.what == "train": kw.update(width=a.width, variant=a.variant, device=a.device)
+    if a.what == "train": kw.update(width=a.width, variant=a.variant, device=a.device, modes=a.mode)
     if a.what in ("dataset", "train"): kw["task"] = a.task
     r = benches[a.what](**kw)
     d = device_info()
