@@ -126,15 +126,16 @@ def train_steps(model, loss_fn, samples: int, batch: int, lr: float = 2e-3, desc
     return {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(losses[-20:]))}
 
 # %% ../nbs/06a_metrics.ipynb #9e1d0002
-def grid_share(x: torch.Tensor) -> torch.Tensor:
-    "Per image of x [N, C, H, W] (H, W even): the share of its spectral power (mean removed) at period 2 along either axis; NaN if blank."
+def grid_share(x: torch.Tensor, min_rms: float = 2.0) -> torch.Tensor:
+    "Per image of x [N, C, H, W] (H, W even, 0-255): the share of its spectral power (mean removed) at period 2 along either axis; NaN below `min_rms` contrast."
     x = x.float().mean(1)
     if x.shape[-1] % 2 or x.shape[-2] % 2: raise ValueError(f"grid_share needs even height and width, got {tuple(x.shape[-2:])}")
     p = torch.fft.fft2(x - x.mean((1, 2), keepdim=True)).abs().pow(2)
     h, w = x.shape[-2] // 2, x.shape[-1] // 2
     at = p[:, h, :].sum(1) + p[:, :, w].sum(1) - p[:, h, w]
     tot = p.sum((1, 2))
-    return torch.where(tot > 0, at / tot.clamp_min(1e-12), torch.full_like(tot, float("nan")))
+    rms = (tot / (x.shape[-1] * x.shape[-2]) ** 2).sqrt()     # Parseval: the RMS of the mean-removed image
+    return torch.where(rms >= min_rms, at / tot.clamp_min(1e-12), torch.full_like(tot, float("nan")))
 
 # %% ../nbs/06a_metrics.ipynb #5c0a1002
 def summarise_groups(values: dict[str, np.ndarray], groups: np.ndarray, names, aggs: dict | None = None) -> pd.DataFrame:
