@@ -126,7 +126,7 @@ def train_steps(model, loss_fn, samples: int, batch: int, lr: float = 2e-3, desc
     return {"steps": steps, "samples": steps * batch, "seconds": round(time.time() - t0, 1), "final_loss": float(np.mean(losses[-20:]))}
 
 # %% ../nbs/06a_metrics.ipynb #9e1d0002
-def grid_share(x: torch.Tensor, min_rms: float = 2.0) -> torch.Tensor:
+def grid_share(x: torch.Tensor, min_rms: float = 8.0) -> torch.Tensor:
     "Per image of x [N, C, H, W] (H, W even, 0-255): the share of its spectral power (mean removed) at period 2 along either axis; NaN below `min_rms` contrast."
     x = x.float().mean(1)
     if x.shape[-1] % 2 or x.shape[-2] % 2: raise ValueError(f"grid_share needs even height and width, got {tuple(x.shape[-2:])}")
