@@ -25,8 +25,8 @@ from .checkpoint import (CheckpointError, checkpoint_state, save_checkpoint, loa
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'LOGGED', 'step_generator', 'EpochSampler', 'epoch_plan', 'phase_plan', 'update_side', 'model_inputs',
-           'make_adam', 'step_batch', 'next_batch', 'train_step', 'validate_model', 'Trainer', 'load_params',
-           'train_from_params', 'main']
+           'make_adam', 'batch_part', 'step_batch', 'next_batch', 'train_step', 'validate_model', 'Trainer',
+           'load_params', 'train_from_params', 'main']
 
 # %% ../nbs/05_train.ipynb #e162fb2b
 def step_generator(seed: int, step: int, stream: int = 0) -> torch.Generator:
@@ -92,28 +92,32 @@ def make_adam(params, cfg: TrainConfig) -> torch.optim.Adam:
     impl = {"loop": {"foreach": False}, "foreach": {"foreach": True}, "fused": {"fused": True}}[cfg.adam]
     return torch.optim.Adam(params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), **impl)
 
+def batch_part(tr) -> slice:
+    "This process's slice of the global batch."
+    B = tr.cfg.batch_size
+    return slice(tr.rank * B // tr.world, (tr.rank + 1) * B // tr.world)
+
 def step_batch(tr, step: int) -> tuple[str, dict | torch.Tensor]:
     "The data of step `step` for this process: ('triplets', the inputs of `imi_losses`) or ('unlabelled', images)."
-    B = tr.cfg.batch_size
     which, k = tr.plan(step)
-    part = slice(tr.rank * B // tr.world, (tr.rank + 1) * B // tr.world)
+    part = batch_part(tr)
     if which == "triplets": return which, tr.inputs(tr.splits["train"].batch(tr.sampler.indices(k)[part]))
     mf = torch.channels_last if tr.channels_last else torch.contiguous_format
     return which, scale_pixels(tr.pool.batch(tr.pool_sampler.indices(k)[part])["source"], tr.cfg.output).to(tr.device).contiguous(memory_format=mf)
 
 def next_batch(tr) -> tuple[str, dict | torch.Tensor]:
     "This step's data: the batch prefetched for it if there is one, else rendered now; with `prefetch`, start the next one."
-    ahead = tr.ahead.pop(tr.step, None)
-    data = ahead.result() if ahead is not None else step_batch(tr, tr.step)
-    tr.ahead.clear()                          # a batch for another step (after a resume) is never used
+    ahead, tr.ahead = tr.ahead, None
+    # a batch prefetched for another step (the trainer resumed elsewhere) is never used
+    data = ahead[1].result() if ahead is not None and ahead[0] == tr.step else step_batch(tr, tr.step)
     if tr.prefetcher is not None and tr.step + 1 < tr.cfg.steps:
-        tr.ahead[tr.step + 1] = tr.prefetcher.submit(step_batch, tr, tr.step + 1)
+        tr.ahead = (tr.step + 1, tr.prefetcher.submit(step_batch, tr, tr.step + 1))
     return data
 
 def train_step(tr) -> dict:
     "One iteration of trainer `tr`: the batch of this step, the losses, eq 23, backward and the optimiser steps."
     cfg, B = tr.cfg, tr.cfg.batch_size
-    part = slice(tr.rank * B // tr.world, (tr.rank + 1) * B // tr.world)
+    part = batch_part(tr)
     tr.model.train()
     which, x = next_batch(tr)
     g = step_generator(cfg.seed, tr.step)
@@ -212,7 +216,7 @@ class Trainer:
         # compete with the step's (measured: every step of the process at 0.62x, the plain ones too)
         self.prefetcher = (ThreadPoolExecutor(1, thread_name_prefix="imi-prefetch", initializer=torch.set_num_threads, initargs=(1,))
                            if cfg.prefetch else None)
-        self.ahead = {}   # step -> the future of its batch (prefetch)
+        self.ahead = None   # prefetch: (step, the future of its batch)
         self.step, self.history, self.validations, self.elapsed, self.t0 = 0, [], [], 0.0, time.time()
         self.code_sha = git_sha()   # the code that runs this trainer, recorded in its checkpoints
 

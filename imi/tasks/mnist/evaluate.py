@@ -148,12 +148,12 @@ def compositional_table(checkpoints, parser, test, reference=None, per_group: in
     holds = [checkpoint_holdout(ck) for ck in cks]
     if any(h != holds[0] for h in holds): raise ValueError(f"the checkpoints hold out different combinations: {holds}")
     models = [model_from_checkpoint(ck) for ck in cks]
+    if reference is not None and reference.cfg != models[0].cfg:   # another recipe would measure the recipe, not the split
+        diff = {k: (v, getattr(reference.cfg, k)) for k, v in vars(models[0].cfg).items() if getattr(reference.cfg, k) != v}
+        raise ValueError(f"the reference model differs from the compositional ones in {diff} (compositional vs reference); "
+                         "give a paper-split checkpoint of the same config as compositional_reference")
     tabs = [compositional_scores(m, parser, test, holds[0], per_group, seed)
             .assign(model=f"compositional, seed {ck['train_config'].get('seed', '?')}") for m, ck in zip(models, cks)]
     if reference is not None:
-        if reference.cfg != models[0].cfg:   # a reference of another recipe would measure the recipe, not the split
-            diff = {k: (v, getattr(reference.cfg, k)) for k, v in vars(models[0].cfg).items() if getattr(reference.cfg, k) != v}
-            raise ValueError(f"the reference model differs from the compositional ones in {diff} (compositional vs reference); "
-                             "give a paper-split checkpoint of the same config as compositional_reference")
         tabs.append(compositional_scores(reference, parser, test, holds[0], per_group, seed).assign(model="paper split (saw them)"))
     return holds[0], pd.concat(tabs, ignore_index=True)
