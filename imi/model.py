@@ -74,10 +74,13 @@ class ConvTrunk(nn.Module):
             self.blocks.append(nn.Sequential(*layers))
         self.out_dim = 8 * width * 16
 
-    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+    def forward(self, x: torch.Tensor, parts: tuple[int, ...] | None = None) -> list[torch.Tensor]:
+        "Every block's activation; `parts`: x is several batches side by side, each normalised by its own statistics."
         feats = []
         for b in self.blocks:
-            x = b(x); feats.append(x)
+            if parts is None or not self.training or len(b) == 2: x = b(x)
+            else: x = b[2](torch.cat([b[1](p) for p in b[0](x).split(list(parts))]))   # conv once, BN per part
+            feats.append(x)
         return feats
 
 # %% ../nbs/02_model.ipynb #5d983880
@@ -87,9 +90,9 @@ class ImageEncoder(nn.Module):
         super().__init__()
         self.trunk = ConvTrunk(cfg.channels, cfg.width)
         self.fc = nn.Linear(self.trunk.out_dim, cfg.im_dim)
-    def encode(self, x) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        "(phi_im, the trunk's four block activations): the features are what the generator's skips read."
-        feats = self.trunk(x)
+    def encode(self, x, parts: tuple[int, ...] | None = None) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        "(phi_im, the trunk's four block activations): the features are what the generator's skips read; `parts`: see ConvTrunk."
+        feats = self.trunk(x, parts)
         return self.fc(feats[-1].flatten(1)), feats
     def forward(self, x): return self.encode(x)[0]
 
@@ -201,7 +204,8 @@ class Discriminator(nn.Module):
 
     def classify(self, phi_d: torch.Tensor) -> dict[str, torch.Tensor]:
         "Auxiliary label logits per slot (eqs 29-33)."
-        return {k: head(phi_d.flatten(1)) for k, head in self.aux.items()}
+        flat = phi_d.flatten(1)     # once: in channels_last each flatten is a copy
+        return {k: head(flat) for k, head in self.aux.items()}
 
     def forward(self, x, cond):
         return self.judge(self.features(x)[-1], cond)
