@@ -33,15 +33,12 @@ def bench_dataset(batch: int = 256, seconds: float = 3.0, threads: int = 1, seed
     return {"what": "dataset", "task": task, "batch": batch, "threads": threads, "triplets_per_s": round(rate)}
 
 # %% ../nbs/bench.ipynb #56d93d76
-_BEFORE = dict(adam="foreach", paired_encoder=False)    # the step before issue 19
-_NOW = dict(adam="fused", paired_encoder=True)           # the trainer's defaults since
-TRAIN_MODES = {"fp32": dict(precision="fp32", **_BEFORE),
-               "bf16 autocast": dict(precision="bf16", **_BEFORE),
-               "bf16 autocast, fused Adam": dict(precision="bf16", adam="fused", paired_encoder=False),
-               "bf16 autocast, fused Adam, paired encoder": dict(precision="bf16", **_NOW),
-               "fp32, now": dict(precision="fp32", **_NOW),
-               "bf16 autocast, fused Adam, paired encoder, prefetch": dict(precision="bf16", prefetch=True, **_NOW),
-               "bf16 autocast, fused Adam, paired encoder, prefetch, compiled": dict(precision="bf16", prefetch=True, compile="yes", **_NOW)}
+TRAIN_MODES = {"fp32": dict(precision="fp32", adam="foreach"),
+               "bf16 autocast": dict(precision="bf16", adam="foreach"),
+               "fp32, fused Adam": dict(precision="fp32", adam="fused"),
+               "bf16 autocast, fused Adam": dict(precision="bf16", adam="fused"),
+               "bf16 autocast, fused Adam, prefetch": dict(precision="bf16", adam="fused", prefetch=True),
+               "bf16 autocast, fused Adam, prefetch, compiled": dict(precision="bf16", adam="fused", prefetch=True, compile="yes")}
 RECIPE = {"mnist": "sigmoid+no-l2+lr5+ema+resize", "avatar": "edit"}   # the cpu profiles' recipes (atoms of imi.ablate)
 
 def gemm_gflops(dtype=torch.float32, n: int = 1536, seconds: float = 1.0) -> float:

@@ -44,7 +44,6 @@ class _TrainFields:
     channels_last: str = "auto"     # yes, no or auto
     compile: str = "no"             # torch.compile the step: yes, no or auto (a timed probe, cached; needs a C++ compiler on CPU)
     adam: str = "fused"             # Adam's implementation: loop (per tensor), foreach (multi-tensor, bit for bit the loop) or fused (one kernel; equal to float rounding)
-    paired_encoder: bool = True     # encode source and target in one pass, batch norm per part (the numbers of two passes, to float rounding)
     prefetch: bool = False          # render the next step's batch in a background thread while this step computes (same batches)
     threads: int = 0                # torch threads (0: leave the default)
     valid_samples: int = 2048       # validation triplets scored at each validation
@@ -71,8 +70,7 @@ class _TrainFields:
 class TrainConfig(_TrainFields):
     "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
     # keys whose change does not make a checkpoint incompatible with a resumed run
-    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile", "adam", "prefetch",
-                 "paired_encoder")
+    RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile", "adam", "prefetch")
 
     @classmethod
     def from_params(cls, params: dict) -> "TrainConfig":

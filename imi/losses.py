@@ -133,15 +133,11 @@ def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str) 
 # %% ../nbs/03_losses.ipynb #78a1ffcc
 def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind,
                weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False,
-               aux_fake: bool = False, recon_balance: bool = False, mask_loss: str = "mse", teacher=None,
-               paired: bool = True) -> dict:
+               aux_fake: bool = False, recon_balance: bool = False, mask_loss: str = "mse", teacher=None) -> dict:
     "All loss terms of one training iteration (eqs 10-22, 28-38; the SIM mask term when the model has SIM; ours where switched on)."
     cfg = model.cfg
-    if paired:   # source and target through the encoder in one pass, each normalised by its own statistics (02_model)
-        n = len(source)
-        phi, f = model.img_enc.encode(torch.cat([source, target]), parts=(n, len(target)))
-        (phi_s, phi_t), f_s, f_t = phi.split([n, len(target)]), [a[:n] for a in f], [a[n:] for a in f]
-    else: (phi_s, f_s), (phi_t, f_t) = model.img_enc.encode(source), model.img_enc.encode(target)
+    if cfg.skips: (phi_s, f_s), (phi_t, f_t) = model.img_enc.encode(source), model.img_enc.encode(target)
+    else: phi_s, phi_t = model.img_enc(source), model.img_enc(target)
     phi_i = model.txt_enc(tokens, lengths)
     zero = torch.zeros_like(phi_i)
     c_s, c_t, c_i = model.fuse(phi_s, zero), model.fuse(phi_t, zero), model.fuse(phi_s, phi_i)

@@ -74,13 +74,10 @@ class ConvTrunk(nn.Module):
             self.blocks.append(nn.Sequential(*layers))
         self.out_dim = 8 * width * 16
 
-    def forward(self, x: torch.Tensor, parts: tuple[int, ...] | None = None) -> list[torch.Tensor]:
-        "Every block's activation; `parts`: x is several batches side by side, each normalised by its own statistics."
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         feats = []
         for b in self.blocks:
-            if parts is None or not self.training or len(b) == 2: x = b(x)
-            else: x = b[2](torch.cat([b[1](p) for p in b[0](x).split(list(parts))]))   # conv once, BN per part
-            feats.append(x)
+            x = b(x); feats.append(x)
         return feats
 
 # %% ../nbs/02_model.ipynb #5d983880
@@ -90,9 +87,9 @@ class ImageEncoder(nn.Module):
         super().__init__()
         self.trunk = ConvTrunk(cfg.channels, cfg.width)
         self.fc = nn.Linear(self.trunk.out_dim, cfg.im_dim)
-    def encode(self, x, parts: tuple[int, ...] | None = None) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        "(phi_im, the trunk's four block activations): the features are what the generator's skips read; `parts`: see ConvTrunk."
-        feats = self.trunk(x, parts)
+    def encode(self, x) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        "(phi_im, the trunk's four block activations): the features are what the generator's skips read."
+        feats = self.trunk(x)
         return self.fc(feats[-1].flatten(1)), feats
     def forward(self, x): return self.encode(x)[0]
 

@@ -198,7 +198,7 @@ class Trainer:
         self.full_backward = False  # True: compute every gradient (the plain step the benchmark compares with)
         self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
         self.callbacks = [c for c in (self.ema, Logger(), Validator(), Checkpointer()) if c is not None] + list(callbacks)
-        self.step_module = _Step(self.model, self.weights, detach_fake=cfg.detach_fake, aux_fake=cfg.aux_fake, paired=cfg.paired_encoder,
+        self.step_module = _Step(self.model, self.weights, detach_fake=cfg.detach_fake, aux_fake=cfg.aux_fake,
                                  recon_balance=cfg.recon_balance, mask_loss=cfg.mask_loss)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
