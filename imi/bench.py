@@ -11,7 +11,8 @@ from .core import device_info
 
 # %% auto #0
 __all__ = ['TRAIN_MODES', 'RECIPE', 'BENCHES', 'time_rate', 'bench_dataset', 'gemm_gflops', 'cpu_peak', 'step_flops',
-           'bench_train', 'bench_edit', 'bench_ssim', 'all_benches', 'main']
+           'bench_task', 'bench_trainer', 'iteration', 'best_rates', 'bench_train', 'bench_step_cost', 'bench_edit',
+           'bench_ssim', 'all_benches', 'main']
 
 # %% ../nbs/bench.ipynb #6955bf48
 def time_rate(fn, items_per_call: int, seconds: float = 3.0, warmup: int = 2) -> float:
@@ -74,30 +75,48 @@ def step_flops(tr) -> float:
     with FlopCounterMode(display=False) as fc: tr.train_step()
     return fc.get_total_flops() / tr.cfg.batch_size
 
+def bench_task(task: str, seed: int = 0):
+    "The small task the training benchmarks run on (20 digits a class; avatars without the extended test)."
+    from imi.tasks import make_task
+    return make_task(task, seed=seed, **({"train_per_class": 20} if task == "mnist" else {"extended_test": 0, "progress": False}))
+
+def bench_trainer(t, mode: str, width: int, batch: int, seed: int = 0, variant: str | None = None, device: str = "cpu"):
+    "A trainer of task `t`'s cpu recipe (or `variant`) in one of `TRAIN_MODES`, warmed up by three steps."
+    from imi.ablate import variant_config, task_base
+    from imi.train import Trainer
+    cfg = variant_config(variant or RECIPE[t.name], seed, 10 ** 9, "/tmp/imi-bench", {**task_base(t), "width": width, "batch_size": batch,
+                         "channels_last": "yes" if device == "cpu" else "no", "compile": "no", **TRAIN_MODES[mode]})
+    tr = Trainer(cfg, task=t, quiet=True, device=device)
+    for _ in range(3): iteration(tr)      # warm-up (and compilation)
+    return tr
+
+def iteration(tr) -> None:
+    "What `Trainer.fit` computes per step: the step and the EMA of the weights (not the logging, validation, checkpoints)."
+    tr.train_step()
+    if tr.ema is not None: tr.ema.update(tr.model, tr.step - 1)
+
+def best_rates(fns: dict, items: dict, seconds: float, rounds: int = 3) -> dict:
+    "Items per second of each `fns[k]()`, in `rounds` interleaved rounds, the best of each: a passing load affects all alike."
+    rows = {k: 0.0 for k in fns}
+    for _ in range(rounds):
+        for k, fn in fns.items(): rows[k] = max(rows[k], time_rate(fn, items[k], seconds / rounds, warmup=0))
+    return rows
+
 def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads: int = 0, seed: int = 0,
                 modes: list[str] | None = None, task: str = "mnist", variant: str | None = None, device: str = "cpu") -> dict:
     "Training samples per second, FLOPs and the fraction of the peak for each mode in `TRAIN_MODES`, on a task's recipe."
-    from imi.ablate import variant_config, task_base
     from imi.accel import have_cxx
-    from imi.train import Trainer
-    from imi.tasks import make_task
     if device == "cuda" and not torch.cuda.is_available(): return {"what": "train", "skipped": "no CUDA device here"}
     if threads: torch.set_num_threads(threads)
-    t = make_task(task, seed=seed, **({"train_per_class": 20} if task == "mnist" else {"extended_test": 0, "progress": False}))
+    t = bench_task(task, seed)
     variant = variant or RECIPE[task]
     trainers, flops = {}, None
     for name in modes or list(TRAIN_MODES):
-        m = TRAIN_MODES[name]
-        if m.get("compile") == "yes" and device == "cpu" and not have_cxx(): print(f"  {name}: skipped (no C++ compiler)"); continue
-        cfg = variant_config(variant, seed, 10 ** 9, "/tmp/imi-bench", {**task_base(t), "width": width, "batch_size": batch,
-                             "channels_last": "yes" if device == "cpu" else "no", "compile": "no", **m})
-        tr = Trainer(cfg, task=t, quiet=True, device=device)
+        if TRAIN_MODES[name].get("compile") == "yes" and device == "cpu" and not have_cxx(): print(f"  {name}: skipped (no C++ compiler)"); continue
+        trainers[name] = tr = bench_trainer(t, name, width, batch, seed, variant, device)
         if flops is None: flops = step_flops(tr)
-        for _ in range(3): tr.train_step()      # warm-up (and compilation)
-        trainers[name] = tr
-    rows = {k: 0.0 for k in trainers}
-    for _ in range(3):   # interleaved rounds, best of each: a passing load affects every mode alike
-        for name, tr in trainers.items(): rows[name] = max(rows[name], round(time_rate(tr.train_step, batch, seconds / 3, warmup=0), 1))
+    rates = best_rates({k: (lambda tr=tr: iteration(tr)) for k, tr in trainers.items()}, {k: batch for k in trainers}, seconds)
+    rows = {k: round(v, 1) for k, v in rates.items()}
     for name, r in rows.items(): print(f"  {name}: {r} samples/s", flush=True)
     base = next(iter(rows.values()))
     out = {"what": "train", "task": task, "variant": variant, "width": width, "batch": batch, "device": device,
@@ -110,6 +129,23 @@ def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads
         out["fraction_of_gemm"] = {k: f"{g / peak['gemm_gflops']['bf16' if 'bf16' in k else 'fp32']:.0%}" for k, g in out["gflops"].items()}
     else: out["paper_hours"] = {k: round(66_420_000 / v / 3600, 1) for k, v in rows.items()}
     return out
+
+# %% ../nbs/bench.ipynb #5c0a1e02
+def bench_step_cost(batch: int = 64, seconds: float = 24.0, threads: int = 0, seed: int = 0, task: str = "mnist",
+                    width: int = 16, variant: str | None = None, mode: str = "bf16 autocast, fused Adam") -> dict:
+    "Milliseconds per training step at batches 4, 16, `batch` and 2 `batch`; the fixed and per-sample parts of a least-squares line."
+    if threads: torch.set_num_threads(threads)
+    t = bench_task(task, seed)
+    sizes = sorted({4, 16, batch, 2 * batch})
+    trainers = {b: bench_trainer(t, mode, width, b, seed, variant) for b in sizes}
+    steps = best_rates({b: (lambda tr=tr: iteration(tr)) for b, tr in trainers.items()}, {b: 1 for b in sizes}, seconds)
+    ms = {b: 1000 / r for b, r in steps.items()}
+    per_sample, fixed = np.polyfit(np.array(sizes, float), np.array([ms[b] for b in sizes]), 1)
+    return {"what": "step-cost", "task": task, "mode": mode, "width": width, "threads": torch.get_num_threads(),
+            "ms_per_step": {b: round(v, 2) for b, v in ms.items()}, "samples_per_s": {b: round(b * 1000 / v, 1) for b, v in ms.items()},
+            "fixed_ms": round(float(fixed), 2), "ms_per_sample": round(float(per_sample), 4),
+            "fixed_share_at_batch": round(float(fixed) / ms[batch], 3),
+            "ceiling_samples_per_s": round(1000 / float(per_sample), 1), "ceiling_over_batch": round(ms[batch] / batch / float(per_sample), 2)}
 
 # %% ../nbs/bench.ipynb #8a316966
 def bench_edit(batch: int = 100, seconds: float = 0.0, threads: int = 0, checkpoint=None) -> dict:
@@ -143,7 +179,7 @@ def bench_ssim(batch: int = 10_000, seconds: float = 0.0, threads: int = 0, seed
             "torch_s": round(t_torch, 3), "speedup": round(t_sk / t_torch, 1), "max_abs_diff": float(np.abs(fast - ref).max())}
 
 # %% ../nbs/bench.ipynb #321953e8
-BENCHES = {"dataset": bench_dataset, "train": bench_train, "edit": bench_edit, "ssim": bench_ssim}
+BENCHES = {"dataset": bench_dataset, "train": bench_train, "step-cost": bench_step_cost, "edit": bench_edit, "ssim": bench_ssim}
 
 def all_benches() -> dict:
     "The tool's benchmarks and those the tasks bring."
@@ -157,16 +193,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--task", default="mnist", help="dataset, train: the task (mnist, avatar)")
     ap.add_argument("--variant", help="train: the recipe, atoms of imi.ablate joined by + (default: the task's cpu recipe)")
     ap.add_argument("--device", default="cpu", help="train: cpu or cuda")
-    ap.add_argument("--batch", type=int, help="batch size (dataset: 256, train: 64)")
+    ap.add_argument("--batch", type=int, help="batch size (dataset: 256, train and step-cost: 64)")
     ap.add_argument("--seconds", type=float, default=5.0, help="seconds to time each measurement")
     ap.add_argument("--threads", type=int, help="torch threads (dataset: 1, train: all)")
     ap.add_argument("--width", type=int, default=16, help="train: model width")
-    ap.add_argument("--mode", action="append", choices=list(TRAIN_MODES), help="train: measure only this mode (repeatable; default all)")
+    ap.add_argument("--mode", action="append", choices=list(TRAIN_MODES), help="train: measure only this mode (repeatable; default all); step-cost: the mode (default: bf16 autocast, fused Adam)")
     a = ap.parse_args(argv)
-    kw = {"batch": a.batch or {"dataset": 256, "train": 64, "edit": 100, "ssim": 10_000, "avatars": 300}[a.what],
+    kw = {"batch": a.batch or {"dataset": 256, "train": 64, "step-cost": 64, "edit": 100, "ssim": 10_000, "avatars": 300}[a.what],
           "seconds": a.seconds, "threads": a.threads if a.threads is not None else (1 if a.what in ("dataset", "avatars") else 0)}
     if a.what == "train": kw.update(width=a.width, variant=a.variant, device=a.device, modes=a.mode)
-    if a.what in ("dataset", "train"): kw["task"] = a.task
+    if a.what == "step-cost": kw.update(width=a.width, variant=a.variant, **({"mode": a.mode[0]} if a.mode else {}))
+    if a.what in ("dataset", "train", "step-cost"): kw["task"] = a.task
     r = benches[a.what](**kw)
     d = device_info()
     print(f"{a.what}: {r}")
