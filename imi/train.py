@@ -300,7 +300,7 @@ def train_from_params(params: dict, resume: bool = False, device=None, quiet=Fal
     res = tr.fit(resume=resume)
     if is_main():
         write_json(tr.run_dir() / "summary.json", {"config": asdict(cfg), "device": device_info(), "world": tr.world,
-                                                   "git_sha": git_sha(), **res})
+                                                   "git_sha": tr.code_sha, **res})   # the code that trained, as its checkpoints record it
     return tr, res
 
 def main(argv: list[str] | None = None) -> int:
