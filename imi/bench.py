@@ -92,8 +92,8 @@ def bench_trainer(t, mode: str, width: int, batch: int, seed: int = 0, variant: 
 
 def iteration(tr) -> None:
     "What `Trainer.fit` computes per step: the step and the EMA of the weights (not the logging, validation, checkpoints)."
-    tr.train_step()
-    if tr.ema is not None: tr.ema.update(tr.model, tr.step - 1)
+    out = tr.train_step()
+    if tr.ema is not None: tr.ema.after_step(tr, out)     # the hook itself, as fit calls it
 
 def best_rates(fns: dict, items: dict, seconds: float, rounds: int = 3) -> dict:
     "Items per second of each `fns[k]()`, in `rounds` interleaved rounds, the best of each: a passing load affects all alike."
