@@ -48,7 +48,9 @@ def gemm_gflops(dtype=torch.float32, n: int = 1536, seconds: float = 1.0) -> flo
     return time_rate(lambda: a @ b, 2 * n ** 3, seconds) / 1e9
 
 def cpu_peak(threads: int | None = None, measure: bool = True) -> dict:
-    "fp32 peak GFLOP/s of this CPU: threads x clock x fp32 lanes x 2 (FMA) x FMA units, the units found by a timed matrix product."
+    """fp32 peak GFLOP/s of this CPU: threads x clock x fp32 lanes x 2 (FMA) x FMA units.
+
+    The FMA units are found by a timed matrix product."""
     info = open("/proc/cpuinfo").read() if os.path.exists("/proc/cpuinfo") else ""
     mhz = [float(l.split(":")[1]) for l in info.splitlines() if l.startswith("cpu MHz")]
     flags = next((l.split(":")[1].split() for l in info.splitlines() if l.startswith("flags")), [])
@@ -133,7 +135,9 @@ def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads
 # %% ../nbs/bench.ipynb #5c0a1e02
 def bench_step_cost(batch: int = 64, seconds: float = 24.0, threads: int = 0, seed: int = 0, task: str = "mnist",
                     width: int = 16, variant: str | None = None, mode: str = "bf16 autocast, fused Adam") -> dict:
-    "Milliseconds per training step at batches 4, 16, `batch` and 2 `batch`; the fixed and per-sample parts of a least-squares line."
+    """Milliseconds per training step at batches 4, 16, `batch` and 2 `batch`.
+
+    With the fixed and the per-sample parts of a least-squares line."""
     if threads: torch.set_num_threads(threads)
     t = bench_task(task, seed)
     sizes = sorted({4, 16, batch, 2 * batch})

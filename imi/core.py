@@ -81,7 +81,9 @@ def write_json(path: str | Path, obj) -> Path:
     return write_text(path, json.dumps(obj, indent=2, default=str) + "\n")
 
 def cast_floats(state: dict, dtype) -> dict:
-    "A copy of a state dict with its floating tensors cast to `dtype` (fp16 to ship a small file, fp32 to load it); other entries as they are."
+    """A copy of a state dict with its floating tensors cast to `dtype`; other entries as they are.
+
+    fp16 ships a small file; fp32 loads it."""
     return {k: v.to(dtype) if v.is_floating_point() else v for k, v in state.items()}
 
 def save_state(path: str | Path, fmt: str, **state) -> Path:
@@ -139,7 +141,9 @@ def load_image_file(path: str | Path):
     return img
 
 def set_style() -> None:
-    "The companion's one figure style (seaborn paper context, ticks, a colour-blind-safe palette, grey images); each notebook calls it once."
+    """The companion's one figure style; each notebook calls it once.
+
+    Seaborn's paper context, ticks, a colour-blind-safe palette, grey images."""
     import seaborn as sns
     sns.set_theme(context="paper", style="ticks", palette="colorblind", font_scale=1.0,
                   rc={"figure.dpi": 90, "axes.titlesize": 9, "axes.labelsize": 8, "xtick.labelsize": 7, "ytick.labelsize": 7,

@@ -1,7 +1,9 @@
 """MNIST training is bit-identical to the code before the house issue (#15): a short seeded run, one thread, fp32.
 The reference (tests/data/mnist_short_run.json) was recorded at commit 78fdfc1, before the trainer was split; on a
 machine with the same torch build and CPU capability the weights must match bit for bit, elsewhere the logged losses
-must agree to float tolerance (kernels differ between CPU families)."""
+must agree to float tolerance over the first steps (kernels differ between CPU families, and a GAN's small differences
+grow: on an AVX2 CPU the AVX512 run's losses are 1e-3 apart by step 9). A second reference, recorded on an AVX2 CPU from
+the same code, holds the bits there."""
 import json, subprocess, sys
 import torch
 from conftest import ROOT
@@ -13,10 +15,10 @@ def test_short_mnist_run_matches_the_recorded_reference(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     got, ref = json.loads(out.read_text()), json.loads((ROOT / "tests" / "data" / "mnist_short_run.json").read_text())
     assert len(got["losses"]) == len(ref["losses"]) == 24
-    same_machine = (ref["recorded"]["torch"] == torch.__version__ and
-                    ref["recorded"]["cpu_capability"] == torch.backends.cpu.get_cpu_capability())
-    if same_machine:
-        assert got["weights_sha256"] == ref["weights_sha256"] and got["ema_sha256"] == ref["ema_sha256"]
-        assert got["losses"] == ref["losses"]
-    for a, b in zip(got["losses"], ref["losses"]):
+    here = (torch.__version__, torch.backends.cpu.get_cpu_capability())
+    for rec in [ref, *ref.get("others", [])]:
+        if (rec["recorded"]["torch"], rec["recorded"]["cpu_capability"]) == here:
+            assert got["weights_sha256"] == rec["weights_sha256"] and got["ema_sha256"] == rec["ema_sha256"], rec["recorded"]
+            assert got["losses"] == rec["losses"]
+    for a, b in zip(got["losses"][:8], ref["losses"][:8]):
         for x, y in zip(a, b): assert abs(x - y) <= 1e-3 * abs(y) + 1e-4, (a, b)

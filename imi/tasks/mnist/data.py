@@ -288,7 +288,9 @@ class DigitEditDataset(torch.utils.data.Dataset):
 # %% ../../../nbs/01b_digit_data.ipynb #0a3654ea
 def make_splits(pools: MnistPools, seed: int = 0, valid_frac: float = 0.1,
                 size: int = IMG_SIZE, split: str = "paper", holdout_seed: int = 0) -> dict[str, DigitEditDataset]:
-    "train/valid (a seeded split of the train pool's triplets) and test (every triplet of the test pool); `split`: paper or compositional (its combinations drawn by `holdout_seed`)."
+    """train/valid (a seeded split of the train pool's triplets) and test (the test pool's).
+
+    `split`: paper or compositional (its combinations drawn by `holdout_seed`)."""
     if not 0 < valid_frac < 1: raise ValueError(f"valid_frac must be in (0, 1), got {valid_frac}")
     if split not in ("paper", "compositional"): raise ValueError(f"split must be paper or compositional, got {split!r}")
     n = len(pools.train_images) * N_TYPES
@@ -304,7 +306,9 @@ def make_splits(pools: MnistPools, seed: int = 0, valid_frac: float = 0.1,
 
 # %% ../../../nbs/01b_digit_data.ipynb #0a3654ec
 def compositional_holdout(seed: int = 0) -> dict:
-    "The held-out combinations of the compositional split: expand digits, (move digit, direction), and put (digit, position) pairs."
+    """The held-out combinations of the compositional split.
+
+    Expand digits, (move digit, direction) pairs and put (digit, position) pairs."""
     rng = np.random.default_rng([seed, 17])
     digits = rng.permutation(10)
     positions = rng.permutation(len(POSITIONS))
