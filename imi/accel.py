@@ -10,7 +10,8 @@ import torch
 import torch.nn as nn
 import torch.distributed as dist
 from .core import write_json, cpu_model
-from .model import IMI, ModelConfig
+from .model import ModelConfig
+from .editing import build_model
 from .losses import imi_losses
 
 # %% auto #0
@@ -141,7 +142,7 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = Fal
     "`make(dtype)` for `probe_precision`: a fresh model of `model_cfg` and one training step on random data, in `dtype`."
     def make(dtype):
         torch.manual_seed(0)
-        m = IMI(model_cfg).to(memory_format=torch.channels_last)
+        m = build_model(model_cfg).to(memory_format=torch.channels_last)
         losses = _Losses(m, weights); losses = torch.compile(losses) if compiled else losses
         opt = torch.optim.Adam(m.parameters(), lr=1e-4)
         x = torch.rand(batch, model_cfg.channels, 64, 64).contiguous(memory_format=torch.channels_last) * 2 - 1
@@ -159,7 +160,7 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = Fal
 def probe_key(model_cfg: ModelConfig, batch: int) -> str:
     "What the probe measured: width and batch, and any model option that changes the step's cost."
     extra = "" if (model_cfg.channels, model_cfg.sim) == (1, "none") else f"|channels {model_cfg.channels}|sim {model_cfg.sim}"
-    extra += "".join(f"|{k}" for k in ("skips", "film", "dis_pair") if getattr(model_cfg, k)) + \
+    extra += "".join(f"|{k}" for k in ("skips", "film") if getattr(model_cfg, k)) + \
              ("|resize" if model_cfg.upsample == "resize" else "")
     return f"width {model_cfg.width}|batch {batch}{extra}"
 

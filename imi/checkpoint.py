@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 import yaml
 from .core import atomic_write, git_sha, cast_floats, load_state, write_card, StateFileError
-from .model import IMI, ModelConfig
+from .model import IMI, ModelConfig, drop_retired
+from .editing import build_model
 
 CKPT_FORMAT = "imi-checkpoint-1"
 
@@ -34,7 +35,9 @@ def save_checkpoint(path, *args, **kw) -> Path:
 def check_resumable(ck: dict, path, cfg, task) -> None:
     "Refuse to resume from a checkpoint written by another config (keys in `cfg.RESUMABLE` may differ) or vocabulary."
     new, default = asdict(cfg), asdict(type(cfg)())
-    old = {**default, **ck["train_config"]}     # keys added since the checkpoint was written: their defaults
+    try: stored = drop_retired(ck["train_config"], cfg.RETIRED, "training")
+    except ValueError as e: raise CheckpointError(f"{path}: {e}") from None
+    old = {**default, **stored}     # keys added since the checkpoint was written: their defaults
     norm = lambda v: tuple(v) if isinstance(v, list) else ({k: norm(x) for k, x in v.items()} if isinstance(v, dict) else v)
     diff = {k: (old[k], new[k]) for k in new if k not in cfg.RESUMABLE and norm(old[k]) != norm(new[k])}
     if diff: raise CheckpointError(f"{path} was written by a different config: {diff} (checkpoint vs now)")
@@ -61,7 +64,7 @@ __all__ = ['CKPT_FORMAT', 'CheckpointError', 'checkpoint_state', 'save_checkpoin
 def model_from_checkpoint(ck: dict | str | Path) -> IMI:
     "Build the model a checkpoint describes and load its generating weights (eval mode)."
     ck = load_checkpoint(ck) if isinstance(ck, (str, Path)) else ck
-    try: model = IMI(ModelConfig(**ck["model_config"]))
+    try: model = build_model(ModelConfig.from_dict(ck["model_config"]))
     except (TypeError, ValueError) as e: raise CheckpointError(f"the checkpoint's model config cannot be built here: {e}") from None
     state = cast_floats(generating_state(ck), torch.float32)
     try: missing, unexpected = model.load_state_dict(state, strict=False)

@@ -6,8 +6,8 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict, field, fields
-from .model import ModelConfig
-from .losses import LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS
+from .model import ModelConfig, drop_retired
+from .losses import LossWeights, MNIST_WEIGHTS, AVATAR_WEIGHTS, choose_update
 from .tasks import make_task, task_option_names
 
 # %% auto #0
@@ -39,7 +39,6 @@ class _TrainFields:
     update: str = "eq23"            # eq23 (the paper), or "D:G", a fixed cycle of D then G steps, e.g. "1:1"
     recon: float = 0.0              # ours: weight of a pixel L1 term toward the real image in G's objective
     ema: float = 0.0                # ours: decay of an exponential moving average of the generating weights (0: off)
-    spectral_norm: bool = False     # ours: spectral normalisation of D
     precision: str = "auto"         # fp32, bf16 or auto (a timed probe on CPU, bf16 on CUDA)
     channels_last: str = "auto"     # yes, no or auto
     compile: str = "no"             # torch.compile the step: yes, no or auto (a timed probe, cached; needs a C++ compiler on CPU)
@@ -55,15 +54,13 @@ class _TrainFields:
     phase_samples: int = 2200       # phases: samples per block (the paper's 2,200)
     keep_snapshots: bool = False    # write a small inference checkpoint at every validation (model selection, Fig 11-12)
     # ours, for editing (the avatar study of 09_aimi measures each; all off in the paper profile; see 02-04)
-    mask_from: str = "decoder"      # SIM compose: the mask is G's extra channel (decoder) or CNN_MGen's (vector)
     skips: bool = False             # G reads the condition image's encoder features at every scale
     film: bool = False              # phi_fc scales and shifts every decoder block
     upsample: str = "transposed"    # transposed (the paper) or resize (nearest x2 + 3x3 conv)
-    dis_pair: bool = False          # D reads the image beside the condition image
     recon_balance: bool = False     # the pixel L1 as the mean inside plus the mean outside the change
     mask_loss: str = "mse"          # the mask term: mse (the paper) or balanced (BCE, inside and outside apart, instruction condition)
-    mask_teacher: float = 0.0       # scheduled sampling: the true mask replaces the predicted one with this probability, decayed to 0
-    mask_teacher_until: float = 0.5 # ... over this fraction of the run
+    mask_teacher: float = 0.0       # scheduled sampling: the true mask replaces the predicted one with this probability,
+                                    # decayed linearly to 0 over the first half of the run
 
 # %% ../nbs/config.ipynb #c0f10009
 @dataclass
@@ -71,13 +68,15 @@ class TrainConfig(_TrainFields):
     "Everything that defines a training run. Defaults are the paper's MNIST recipe except the budget."
     # keys whose change does not make a checkpoint incompatible with a resumed run
     RESUMABLE = ("train_samples", "valid_every", "ckpt_every", "log_every", "threads", "run_dir", "valid_samples", "compile", "adam", "prefetch")
+    # switches removed because no profile or study used them: old yaml and checkpoints may name them at these values
+    RETIRED = {**ModelConfig.RETIRED, "mask_teacher_until": 0.5}
 
     @classmethod
     def from_params(cls, params: dict) -> "TrainConfig":
         "The config of a parameter mapping (a profile's yaml): its config keys, and its task's options among the rest."
         names = {f.name for f in fields(cls)}
         opts = {k: params[k] for k in task_option_names(params.get("task", "mnist")) if k in params}
-        kw = {k: v for k, v in params.items() if k in names}
+        kw = drop_retired({k: v for k, v in params.items() if k in names or k in cls.RETIRED}, cls.RETIRED, "training")
         return cls(**{**kw, "task_options": {**opts, **kw.get("task_options", {})}})
 
     def __post_init__(self):
@@ -110,11 +109,16 @@ class TrainConfig(_TrainFields):
             raise ValueError(f"update must be 'eq23' or 'D:G' with non-negative integers, e.g. '1:1', got {self.update!r}") from None
         return d, g
 
+    def side(self, step: int, loss_d: float, loss_g: float) -> str:
+        "'dis' or 'gen' at `step`: eq 23 on the two totals, or the fixed D:G cycle."
+        cycle = self.update_cycle()
+        return choose_update(loss_d, loss_g) if cycle is None else ("dis" if step % sum(cycle) < cycle[0] else "gen")
+
     def model_config(self, task) -> ModelConfig:
         "The model of this config for `task` (its channels, vocabulary and label heads)."
         return ModelConfig(width=self.width, output=self.output, sim=self.sim, normalize=self.normalize, channels=task.channels,
-                           vocab_size=len(task.vocab), spectral_norm=self.spectral_norm, aux=dict(task.aux) if self.aux else {},
-                           mask_from=self.mask_from, skips=self.skips, film=self.film, upsample=self.upsample, dis_pair=self.dis_pair)
+                           vocab_size=len(task.vocab), aux=dict(task.aux) if self.aux else {},
+                           skips=self.skips, film=self.film, upsample=self.upsample)
 
     @property
     def needs_mask_target(self) -> bool: return self.sim != "none" or self.recon_balance
@@ -122,7 +126,7 @@ class TrainConfig(_TrainFields):
     def teacher_p(self, step: int) -> float:
         "The probability that the true mask replaces the predicted one at `step` (linear decay to 0)."
         if not self.mask_teacher: return 0.0
-        return self.mask_teacher * max(0.0, 1 - step / max(1, self.mask_teacher_until * self.steps))
+        return self.mask_teacher * max(0.0, 1 - step / max(1, 0.5 * self.steps))
 
     def loss_weights(self) -> LossWeights:
         if self.weights not in ("mnist", "avatar"): raise ValueError(f"weights must be mnist or avatar, got {self.weights!r}")

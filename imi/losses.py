@@ -160,12 +160,11 @@ def imi_losses(model, source, target, tokens, lengths, source_label, target_labe
     parts = model.generate_parts(select_kind(kind, phi_s, phi_t, phi_s), select_kind(kind, zero, zero, phi_i), c_r, cond_img, z,
                                  skips=skips, teacher=None if teacher is None or keep is None else (teacher, keep))
     fake = parts["image"]
-    d_in = (lambda im: torch.cat([im, cond_img], 1)) if cfg.dis_pair else (lambda im: im)
-    real_feats, fake_feats = model.dis.features(d_in(x)), model.dis.features(d_in(fake))
+    real_feats, fake_feats = model.dis.features(x), model.dis.features(fake)
     phi_real, phi_fake = real_feats[-1], fake_feats[-1]
     real_r, real_w = model.dis.judge(phi_real, c_r, c_w)
     fake_r = model.dis.judge(phi_fake, c_r)   # eqs 12 and 13 score the same logit against 0 and 1
-    phi_det = model.dis.features(d_in(fake.detach()))[-1] if (detach_fake or aux_fake) else None
+    phi_det = model.dis.features(fake.detach())[-1] if (detach_fake or aux_fake) else None
     fake_d = model.dis.judge(phi_det, c_r) if detach_fake else fake_r
     t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_d, 0.0), "g_fr": ce(fake_r, 1.0),
          "fmatch": feature_matching(real_feats, fake_feats),
@@ -186,8 +185,7 @@ def unlabelled_losses(model, images, z, weights: LossWeights, generator: torch.G
     c_r, c_w = permutation_conditions(model.fuse(phi, zero), generator)
     ones = torch.ones_like(images) if cfg.sim != "none" else None
     fake, _ = model.generate(phi, zero, c_r, images, z, mask=ones, skips=feats if cfg.skips else None)
-    d_in = (lambda im: torch.cat([im, images], 1)) if cfg.dis_pair else (lambda im: im)
-    real_feats, fake_feats = model.dis.features(d_in(images)), model.dis.features(d_in(fake))
+    real_feats, fake_feats = model.dis.features(images), model.dis.features(fake)
     real_r, real_w = model.dis.judge(real_feats[-1], c_r, c_w)
     fake_r = model.dis.judge(fake_feats[-1], c_r)
     zero_t = torch.zeros((), device=images.device)

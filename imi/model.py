@@ -8,14 +8,20 @@ from dataclasses import dataclass, field, asdict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .sim import MaskGenerator, MaskedSourceEncoder, masked_source, compose
+from .sim import MaskGenerator, MaskedSourceEncoder, masked_source
 
 # %% auto #0
-__all__ = ['ModelConfig', 'ConvTrunk', 'ImageEncoder', 'InstructionEncoder', 'Fusion', 'up_block', 'dcgan_decoder', 'activate',
-           'Generator', 'Discriminator', 'IMI', 'init_keep', 'dcgan_init', 'scale_pixels', 'unscale_pixels',
-           'generate_batch']
+__all__ = ['drop_retired', 'ModelConfig', 'ConvTrunk', 'ImageEncoder', 'InstructionEncoder', 'Fusion', 'up_block',
+           'dcgan_decoder', 'activate', 'Generator', 'Discriminator', 'IMI', 'dcgan_init', 'scale_pixels',
+           'unscale_pixels', 'generate_batch']
 
 # %% ../nbs/02_model.ipynb #6164dc8a
+def drop_retired(d: dict, retired: dict, what: str) -> dict:
+    "`d` without the retired keys; a retired key at another value than its old default is a clear error."
+    bad = {k: d[k] for k in retired if k in d and d[k] != retired[k]}
+    if bad: raise ValueError(f"this {what} config uses switches that were removed: {bad} (they are gone since nothing used them)")
+    return {k: v for k, v in d.items() if k not in retired}
+
 @dataclass
 class ModelConfig:
     "Sizes and switches of the IMI model. Defaults are the paper's (its MNIST model); a task gives `vocab_size` and `aux`."
@@ -32,22 +38,19 @@ class ModelConfig:
     output: str = "linear"        # generator output: linear (MNIST), tanh (avatars) or sigmoid
     normalize: str = "l2"         # before fusion: "l2" (unit norm, after Kiros et al.), "scale" (unit norm times a
                                   # learned scale, ours) or "none"
-    spectral_norm: bool = False   # spectral normalisation of D's weights (ours, not in the paper)
     aux: dict = field(default_factory=dict)  # auxiliary classifier heads {slot: classes} (MNIST: its 5 slots); {} for none
     sim: str = "none"             # Source Image Masking (section 5): "none", "paper" (the masked source as phi_imm, eqs
                                   # 24-27) or "compose" (ours: the output is composed in pixel space with the mask)
     imm_dim: int = 128            # phi_imm, the masked-source vector (SIM "paper" only; not in the paper)
-    mask_from: str = "decoder"    # compose: the mask is an extra output channel of G ("decoder", ours) or CNN_MGen ("vector")
     skips: bool = False           # ours: G reads the condition image's encoder features at every scale (U-Net skips)
     film: bool = False            # ours: phi_fc scales and shifts the features of every decoder block (FiLM)
     upsample: str = "transposed"  # G's upsampling: stride-2 transposed convolutions (the paper) or "resize" (nearest x2
                                   # then a 3x3 convolution, ours: no checkerboard)
-    dis_pair: bool = False        # ours: D reads the image beside the condition image (pix2pix's paired discriminator)
 
     def __post_init__(self):
         if isinstance(self.normalize, bool): self.normalize = "l2" if self.normalize else "none"  # older checkpoints
         if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"                 # older checkpoints
-        for k, ok in (("sim", ("none", "paper", "compose")), ("mask_from", ("decoder", "vector")),
+        for k, ok in (("sim", ("none", "paper", "compose")),
                       ("upsample", ("transposed", "resize"))):
             if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(repr, ok))}, got {getattr(self, k)!r}")
         if self.normalize not in ("l2", "scale", "none"):
@@ -59,6 +62,14 @@ class ModelConfig:
         if self.vocab_size < 2: raise ValueError(f"vocab_size is the task's vocabulary size (at least 2), got {self.vocab_size}")
 
     def to_dict(self) -> dict: return asdict(self)
+
+    # switches that were removed because no profile or study used them: a stored config may name them at these values
+    RETIRED = {"spectral_norm": False, "mask_from": "decoder", "dis_pair": False}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ModelConfig":
+        "The config a checkpoint stored; retired switches are dropped at their old defaults and refused otherwise."
+        return cls(**drop_retired(d, cls.RETIRED, "model"))
 
 # %% ../nbs/02_model.ipynb #28023fa1
 class ConvTrunk(nn.Module):
@@ -145,49 +156,28 @@ def activate(x: torch.Tensor, output: str) -> torch.Tensor:
 
 # %% ../nbs/02_model.ipynb #deb069dc
 class Generator(nn.Module):
-    "CNN_Gen: [z; phi_fc (; phi_imm)] -> (image, mask logit or None) (eq 4 / eq 27), with our optional skips and FiLM."
-    def __init__(self, cfg: ModelConfig):
+    "CNN_Gen: [z; phi_fc (; phi_imm)] -> an image (eq 4; eq 27 with the paper's SIM)."
+    def __init__(self, cfg: ModelConfig, out_channels: int | None = None, skip_channels=(0, 0, 0, 0)):
         super().__init__()
-        w = cfg.width
         in_dim = cfg.z_dim + cfg.cond_dim + (cfg.imm_dim if cfg.sim == "paper" else 0)
-        self.mask_head = cfg.sim == "compose" and cfg.mask_from == "decoder"
-        self.fc, self.net = dcgan_decoder(in_dim, w, cfg.channels + self.mask_head, cfg.upsample,
-                                          (8 * w, 4 * w, 2 * w, w) if cfg.skips else (0, 0, 0, 0))
-        self.film = nn.ModuleList([nn.Linear(cfg.cond_dim, 2 * c) for c in (4 * w, 2 * w, w)]) if cfg.film else None
-        for f in self.film or []: nn.init.zeros_(f.weight); nn.init.zeros_(f.bias)   # start as the identity
-        self.width, self.output, self.channels = w, cfg.output, cfg.channels
+        self.fc, self.net = dcgan_decoder(in_dim, cfg.width, out_channels or cfg.channels, cfg.upsample, skip_channels)
+        self.width, self.output, self.channels = cfg.width, cfg.output, cfg.channels
 
-    def forward(self, z, cond, phi_imm=None, skips=None):
+    def forward(self, z, cond, phi_imm=None) -> torch.Tensor:
         h = self.fc(torch.cat([z, cond] + ([phi_imm] if phi_imm is not None else []), 1)).view(-1, 8 * self.width, 4, 4)
-        if skips is None and self.film is None: x = self.net(h)          # the paper's generator
-        else:
-            layers = list(self.net)
-            for i in range(4):
-                if skips is not None: h = torch.cat([h, skips[3 - i]], 1)   # the source at this scale
-                h = layers[3 * i](h)
-                if i == 3: break
-                h = layers[3 * i + 1](h)
-                if self.film is not None:
-                    g, b = self.film[i](cond).chunk(2, 1); h = h * (1 + g[:, :, None, None]) + b[:, :, None, None]
-                h = layers[3 * i + 2](h)
-            x = h
-        return activate(x[:, :self.channels], self.output), (x[:, self.channels:] if self.mask_head else None)
+        return activate(self.net(h), self.output)
 
 # %% ../nbs/02_model.ipynb #150ef051
 class Discriminator(nn.Module):
     "CNN_Dis + FC_Dis (+ auxiliary label heads)."
     def __init__(self, cfg: ModelConfig):
         super().__init__()
-        self.trunk = ConvTrunk(cfg.channels * (2 if cfg.dis_pair else 1), cfg.width)   # dis_pair: the image and its condition image
+        self.trunk = ConvTrunk(cfg.channels, cfg.width)
         d = self.trunk.out_dim
         self.w_d = nn.Linear(d, cfg.dis_hidden)
         self.w_fc = nn.Linear(cfg.cond_dim, cfg.dis_hidden, bias=False)
         self.w_y = nn.Linear(cfg.dis_hidden, 1)
         self.aux = nn.ModuleDict({k: nn.Linear(d, n) for k, n in cfg.aux.items()})
-        if cfg.spectral_norm:
-            sn = nn.utils.parametrizations.spectral_norm
-            for m in [*self.trunk.modules(), self.w_d, self.w_fc, self.w_y]:
-                if isinstance(m, (nn.Conv2d, nn.Linear)): sn(m)
 
     def features(self, x) -> list[torch.Tensor]:
         "The trunk's four block activations; the last, flattened, is phi_d."
@@ -209,20 +199,21 @@ class Discriminator(nn.Module):
 
 # %% ../nbs/02_model.ipynb #87d2e85c
 class IMI(nn.Module):
-    "The paper's model: encoders, fusion, generator, discriminator (and SIM when `cfg.sim`)."
+    "The paper's model: encoders, fusion, generator, discriminator (and SIM's networks when `cfg.sim` is 'paper')."
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.cfg = cfg
         self.img_enc = ImageEncoder(cfg)
         self.txt_enc = InstructionEncoder(cfg)
         self.fuse = Fusion(cfg)
-        self.gen = Generator(cfg)
+        self.gen = self.make_generator(cfg)
         self.dis = Discriminator(cfg)
-        if cfg.sim == "paper" or (cfg.sim == "compose" and cfg.mask_from == "vector"):   # the SIM networks (imi.sim)
+        if cfg.sim == "paper":   # the SIM networks (imi.sim)
             self.mask_gen = MaskGenerator(*dcgan_decoder(cfg.im_dim + cfg.text_dim, cfg.width, 1), cfg.width, cfg.channels)
-        if cfg.sim == "paper": self.imm_enc = MaskedSourceEncoder(ConvTrunk(cfg.channels, cfg.width), cfg.imm_dim)
+            self.imm_enc = MaskedSourceEncoder(ConvTrunk(cfg.channels, cfg.width), cfg.imm_dim)
         self.apply(dcgan_init)
-        if self.gen.mask_head: init_keep(self.gen.net[-1], cfg.channels)   # G's mask starts at "keep the source"
+
+    def make_generator(self, cfg: ModelConfig) -> nn.Module: return Generator(cfg)
 
     def param_groups(self) -> dict[str, list[nn.Parameter]]:
         "Parameters by update group: 'enc' (encoders, fusion, SIM nets), 'gen', 'dis'."
@@ -237,26 +228,16 @@ class IMI(nn.Module):
     def w_device(self): return self.gen.fc[0].weight.device
 
     def generate_parts(self, phi_im_s, phi_i, cond, source, z, mask=None, skips=None, teacher=None) -> dict:
-        """G(z, cond) (eq 4) with SIM (eqs 24-27, or our composition): the parts of one generation.
+        """G(z, cond) (eq 4); with the paper's SIM, phi_imm of the source masked by CNN_MGen (eqs 24-27).
 
-        `mask` given: use it; `teacher` = (use [B], true mask): the true mask replaces the predicted one where `use`."""
-        out = {"pred_mask": None}
-        phi_imm, sim = None, self.cfg.sim
-        def predicted(m):
-            out["pred_mask"] = m
-            return m if teacher is None else torch.where(teacher[0].view(-1, 1, 1, 1), teacher[1].to(m.dtype), m)
-        if sim == "paper":
-            if mask is None: mask = predicted(self.mask_gen(phi_im_s, phi_i))
+        `mask` given: SIM uses it instead of predicting one. `skips` and `teacher` are the editing model's (02b)."""
+        if skips is not None or teacher is not None: raise ValueError("skips and teacher forcing are the editing model's (02b)")
+        phi_imm, pred = None, None
+        if self.cfg.sim == "paper":
+            if mask is None: mask = pred = self.mask_gen(phi_im_s, phi_i)
             phi_imm, mask = masked_source(self.mask_gen, self.imm_enc, phi_im_s, phi_i, source, mask)
-        x, logit = self.gen(z, cond, phi_imm, skips)
-        out["raw"] = x
-        if sim == "compose":
-            if mask is None:
-                m = torch.sigmoid(logit).expand_as(x) if logit is not None else self.mask_gen(phi_im_s, phi_i)
-                mask = predicted(m)
-            x = compose(source, x, mask)
-        out["image"], out["mask"] = x, mask
-        return out
+        x = self.gen(z, cond, phi_imm)
+        return {"image": x, "raw": x, "mask": mask, "pred_mask": pred}
 
     def generate(self, *args, **kw):
         "(generated image, the mask it used or None): see `generate_parts`."
@@ -264,10 +245,9 @@ class IMI(nn.Module):
         return o["image"], o["mask"]
 
     def condition(self, source, tokens, lengths):
-        "phi_im of the source, phi_I, phi_fc and (with skips) the source's features: what `generate` needs for an edit."
-        phi_s, feats = self.img_enc.encode(source)
-        phi_i = self.txt_enc(tokens, lengths)
-        return phi_s, phi_i, self.fuse(phi_s, phi_i), (feats if self.cfg.skips else None)
+        "phi_im of the source, phi_I, phi_fc and the source's features for skips (None here): what an edit needs."
+        phi_s, phi_i = self.img_enc(source), self.txt_enc(tokens, lengths)
+        return phi_s, phi_i, self.fuse(phi_s, phi_i), None
 
     @torch.no_grad()
     def edit(self, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, z=None, with_mask: bool = False):
@@ -278,11 +258,6 @@ class IMI(nn.Module):
         return (x, mask) if with_mask else x
 
 # %% ../nbs/02_model.ipynb #948788ed
-def init_keep(last: nn.Module, channels: int, bias: float = 3.0) -> None:
-    "Set the bias of the mask channel of G's last layer so that the mask starts near 1 (sigmoid(3) = 0.95: keep the source)."
-    conv = last[-1] if isinstance(last, nn.Sequential) else last
-    with torch.no_grad(): conv.bias[channels:] = bias
-
 def dcgan_init(m: nn.Module) -> None:
     "DCGAN initialisation: N(0, 0.02) for conv weights, N(1, 0.02) for batch-norm scales."
     if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)): nn.init.normal_(m.weight, 0.0, 0.02)

@@ -13,7 +13,8 @@ import torch.nn as nn
 import torch.distributed as dist
 from .core import git_sha, repo_root, write_json, device_info
 from .model import IMI, scale_pixels, unscale_pixels
-from .losses import imi_losses, unlabelled_losses, sample_kinds, choose_update, g_objective
+from .editing import build_model
+from .losses import imi_losses, unlabelled_losses, sample_kinds, g_objective
 from .sim import equality_mask
 from .config import TrainConfig
 from .accel import (convert_sync_bn, is_main, world, init_distributed, probe_training, resolve_precision, autocast,
@@ -23,9 +24,8 @@ from .checkpoint import (CheckpointError, checkpoint_state, save_checkpoint, loa
                             export_inference_checkpoint)
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'LOGGED', 'step_generator', 'EpochSampler', 'epoch_plan', 'phase_plan', 'update_side', 'model_inputs',
-           'make_adam', 'StepBatches', 'validate_model', 'TrainerRecords', 'Trainer', 'load_params',
-           'train_from_params', 'main']
+__all__ = ['SCHEDULES', 'LOGGED', 'step_generator', 'EpochSampler', 'epoch_plan', 'phase_plan', 'model_inputs', 'make_adam',
+           'StepBatches', 'validate_model', 'TrainerRecords', 'Trainer', 'train_from_params', 'main']
 
 # %% ../nbs/05_train.ipynb #e162fb2b
 def step_generator(seed: int, step: int, stream: int = 0) -> torch.Generator:
@@ -58,12 +58,6 @@ def phase_plan(step: int, cfg: TrainConfig) -> tuple[str, int]:
 
 SCHEDULES = {"epochs": epoch_plan, "phases": phase_plan}
 
-# %% ../nbs/05_train.ipynb #5c4ed005
-def update_side(cfg: TrainConfig, step: int, loss_d: float, loss_g: float) -> str:
-    "'dis' or 'gen': eq 23 on the two totals, or the config's fixed D:G cycle."
-    cycle = cfg.update_cycle()
-    return choose_update(loss_d, loss_g) if cycle is None else ("dis" if step % sum(cycle) < cycle[0] else "gen")
-
 # %% ../nbs/05_train.ipynb #84fc5f47
 LOGGED = ("loss_d", "loss_g", "d_rr", "d_rw", "d_fr", "g_fr", "fmatch", "label_real", "label_fake", "mask", "recon", "label_dfake")
 
@@ -93,10 +87,9 @@ def make_adam(params, cfg: TrainConfig) -> torch.optim.Adam:
 
 # %% ../nbs/05_train.ipynb #5c4ed0b2
 class StepBatches:
-    """The data of every step for one process, which depends on the step alone.
+    """The data of every step for one process: the schedule's stream, the samplers' indices, this process's `part`.
 
-    The schedule says which stream a step reads and where; the epoch samplers give the global batch's indices, of which
-    this process takes its slice (`part`). With `prefetch`, the next step's batch is rendered in a background thread."""
+    It depends on the step alone. With `prefetch`, the next step's batch is rendered in a background thread."""
     def __init__(self, cfg: TrainConfig, task, device, channels_last: bool, rank: int = 0, world: int = 1):
         self.cfg, self.splits, self.device, self.channels_last = cfg, task.splits, device, channels_last
         B = cfg.batch_size
@@ -211,9 +204,8 @@ class TrainerRecords:
 class Trainer(TrainerRecords):
     """Train the model of a `TrainConfig` on its task until the config's sample budget is spent.
 
-    `fit` is the loop: `train_step`, then every callback's `after_step` (05a_hooks: the EMA, the log, validation,
-    checkpoints). `train_step` draws the step's noise and kinds, computes the losses, picks the side of eq 23 (`update`),
-    and steps it. What the trainer holds is set up once, in `__init__`."""
+    `fit` is the loop: `train_step`, then each callback's `after_step` (05a_hooks: EMA, log, validation, checkpoints).
+    `train_step` draws the noise and kinds, computes the losses, and `update` steps the side that eq 23 picks."""
     def __init__(self, cfg: TrainConfig, device: str | torch.device | None = None, task=None, quiet: bool = False,
                  callbacks: tuple = ()):
         self.cfg, self.quiet = cfg, quiet
@@ -224,7 +216,7 @@ class Trainer(TrainerRecords):
         torch.manual_seed(cfg.seed)
         self.task = task or cfg.make_task(progress=not quiet)
         self.splits, self.weights = self.task.splits, cfg.loss_weights()
-        self.model = IMI(cfg.model_config(self.task))
+        self.model = build_model(cfg.model_config(self.task))
         if self.world > 1: convert_sync_bn(self.model)
         self.model.to(self.device)
         self.amp_dtype, self.channels_last = resolve_precision(
@@ -287,7 +279,7 @@ class Trainer(TrainerRecords):
         names = [k for k in LOGGED if k in out]
         terms = torch.stack([out[k].detach().float() for k in names])   # loss_d and loss_g come first
         if self.world > 1: dist.all_reduce(terms); terms /= self.world   # means over the global batch
-        side = update_side(self.cfg, self.step, terms[0], terms[1])
+        side = self.cfg.side(self.step, terms[0], terms[1])
         for o in self.opts.values(): o.zero_grad(set_to_none=True)
         loss = out["loss_d"] if side == "dis" else g_objective(out, self.weights)
         if self.world > 1: loss.backward()                     # DDP's reducer expects every gradient
@@ -297,10 +289,6 @@ class Trainer(TrainerRecords):
         return {**dict(zip(names, terms.tolist())), "side": side}
 
 # %% ../nbs/05_train.ipynb #43398765
-def load_params(profile: str) -> dict:
-    from imi.pipeline import load_profile
-    return load_profile(profile)
-
 def train_from_params(params: dict, resume: bool = False, device=None, quiet=False) -> tuple[Trainer, dict]:
     "Build the config from a parameter mapping, train, and write the run's summary (rank 0)."
     cfg = TrainConfig.from_params(params)
@@ -321,10 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--resume", action="store_true", help="continue from runs/<profile>/checkpoint.pt")
     ap.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", help="override config keys or task options (YAML values)")
     a = ap.parse_args(argv)
-    from imi.pipeline import parse_overrides
+    from imi.pipeline import parse_overrides, load_profile
     from imi.tasks import task_option_names
     try:
-        params = load_params(a.profile)
+        params = load_profile(a.profile)
         task = parse_overrides(a.set).get("task", params.get("task", "mnist"))
         overrides = parse_overrides(a.set, allowed={f.name for f in fields(TrainConfig)} | set(task_option_names(task)))
     except ValueError as e: ap.error(str(e))

@@ -90,3 +90,12 @@ def test_every_module_imports_in_a_fresh_interpreter():
     import subprocess, sys
     r = subprocess.run([sys.executable, "-c", FRESH], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-3000:]
+
+def test_no_references_a_reader_cannot_follow():
+    "Notebooks and the README cite no issue numbers and no documents outside the repository (the spec's sections)."
+    import json, re
+    pat = re.compile(r"\bissue \d+|\bissue #\d+|\(#\d+\)|spec §|§9 item")
+    texts = {p.name: "".join("".join(c["source"]) for c in json.loads(p.read_text())["cells"]) for p in (ROOT / "nbs").glob("*.ipynb")}
+    texts["README.md"] = (ROOT / "README.md").read_text()
+    found = {k: sorted(set(pat.findall(v))) for k, v in texts.items() if pat.search(v)}
+    assert not found, f"references a reader of the repository cannot follow: {found}"
