@@ -12,10 +12,10 @@ import pandas as pd
 import torch
 from .core import repo_root, write_json, write_text, git_sha, device_info
 from .model import generate_batch
-from .config import TrainConfig
+from .config import TrainConfig, RECIPES
 from .train import Trainer, probe_training
 from .checkpoint import load_checkpoint, model_from_checkpoint
-from .tasks import make_task
+from .tasks import make_task, task_class
 
 # %% auto #0
 __all__ = ['BASE', 'ATOMS', 'OURS', 'STAGES', 'variant_overrides', 'task_base', 'variant_config', 'equal_time_samples',
@@ -37,12 +37,10 @@ ATOMS: dict[str, dict] = {
     "no-sim": {"sim": "none"}, "resize": {"upsample": "resize"},
     "t20k": {"task_options": {"triplets": (20000, 230, 230)}},
     # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
-    "edit": {"sim": "compose", "skips": True, "film": True, "upsample": "resize", "recon": 100.0, "recon_balance": True,
-             "mask_loss": "balanced", "mask_teacher": 0.5, "schedule": "epochs", "kind_probs": (0.0, 0.0, 1.0),
-             "normalize": "none", "lr": 5e-4, "ema": 0.999, "update": "1:1"},
+    "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "edit")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
@@ -62,8 +60,8 @@ def variant_config(name: str, seed: int, samples: int, run_dir, base: dict | Non
     "The TrainConfig of (variant, seed) at a sample budget."
     base, over = base or BASE, variant_overrides(name)
     opts = {**base.get("task_options", {}), **over.get("task_options", {})}
-    return TrainConfig(**{**base, **over, "task_options": opts, "seed": seed, "train_samples": samples,
-                          "run_dir": str(run_dir), "profile": "ablate"})
+    return TrainConfig.flat(**{**base, **over, "task_options": opts, "seed": seed, "train_samples": samples,
+                               "run_dir": str(run_dir), "profile": "ablate"})
 
 # %% ../nbs/05b_ablate.ipynb #5c9acfde
 def equal_time_samples(name: str, samples: int, base: dict | None = None, task=None) -> int:
@@ -102,7 +100,7 @@ def run_variant(name: str, seed: int, samples: int, root, evaluator, batch: dict
     curve = json.loads(path.read_text())["curve"] if path.exists() else []
     budget = equal_time_samples(name, samples, base, task)
     cfg = variant_config(name, seed, budget, run, base)
-    targets = snapshot_targets(budget, cfg.batch_size, snapshots)
+    targets = snapshot_targets(budget, cfg.schedule.batch_size, snapshots)
     done = {c["samples"] for c in curve}
     if all(t in done for t in targets): return curve
     if task is not None and cfg.task_options != (base or {}).get("task_options", {}):   # a variant of the task's data
@@ -110,11 +108,11 @@ def run_variant(name: str, seed: int, samples: int, root, evaluator, batch: dict
         if "text" in batch:   # its vocabulary is built from its own training instructions: encode the evaluation with it
             batch = {**batch, **dict(zip(("tokens", "length"), task.encode(batch["text"])))}
     tr = Trainer(cfg, task=task, quiet=quiet)
-    if tr.resume() and not quiet: log(f"  resumed {run} at {tr.step * cfg.batch_size:,} samples")
+    if tr.resume() and not quiet: log(f"  resumed {run} at {tr.step * cfg.schedule.batch_size:,} samples")
     for t in targets:
         if t in done: continue
-        if tr.step * cfg.batch_size > t: continue     # killed after passing this snapshot: it cannot be scored
-        tr.cfg.train_samples = t
+        if tr.step * cfg.schedule.batch_size > t: continue     # killed after passing this snapshot: it cannot be scored
+        tr.cfg.schedule.train_samples = t
         tr.fit()
         with tr.generating_weights():
             s = score_model(tr.model, batch, evaluator, seed=seed)
@@ -212,15 +210,15 @@ def rescore_run(run: Path, evaluator, batch: dict) -> bool:
     c = json.loads(path.read_text())
     ck = load_checkpoint(ck_path)
     last = c["curve"][-1]
-    if ck["step"] * ck["train_config"]["batch_size"] != last["samples"] or last.get("reading") == evaluator.reading: return False
+    if ck["step"] * TrainConfig.from_dict(ck["train_config"]).schedule.batch_size != last["samples"] or last.get("reading") == evaluator.reading: return False
     s = score_model(model_from_checkpoint(ck), batch, evaluator, seed=c["seed"])
     c["curve"][-1] = {**last, **s, "reading": evaluator.reading, "rescored": True}
     write_json(path, c)
     return True
 
 def stage_root(task_name: str) -> Path:
-    "Where a study's runs live: runs/ablate for digits, runs/ablate-<task> for other tasks."
-    return (repo_root() or Path.cwd()) / "runs" / ("ablate" if task_name == "mnist" else f"ablate-{task_name}")
+    "Where a study's runs live: runs/ablate-<task>."
+    return (repo_root() or Path.cwd()) / "runs" / f"ablate-{task_name}"
 
 def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, snapshots: int = 4, root=None, fig_dir=None,
               per_group: int = 400, evaluator=None, base: dict | None = None, quiet: bool = False, rescore: bool = False,
@@ -251,7 +249,7 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
             if not p.exists(): continue
             c = json.loads(p.read_text())
             curves += [{"variant": vv, "seed": ss, **e} for e in c["curve"]]
-            if len(c["curve"]) >= len(snapshot_targets(c["budget"], c["config"]["batch_size"], snapshots)):
+            if len(c["curve"]) >= len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots)):
                 rows.append({"variant": vv, "seed": ss, **c["curve"][-1]})
         cdf = pd.DataFrame(curves)
         write_text(figp / f"ablation_{stage}.csv", cdf.to_csv(index=False))
@@ -278,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, help="sample budget at the base width, replacing the stage's")
     ap.add_argument("--snapshots", type=int, help="scored snapshots per run (the learning curve)")
     ap.add_argument("--per-group", type=int, default=None, help="test triplets per group (default 400 digits, 200 avatars)")
-    ap.add_argument("--root", help="run folder (default runs/ablate, runs/ablate-<task> for other tasks)")
+    ap.add_argument("--root", help="run folder (default runs/ablate-<task>)")
     ap.add_argument("--fig-dir", help="where tables and curves go (default figures/)")
     ap.add_argument("--list", action="store_true", help="list the atoms and stages and exit")
     ap.add_argument("--rescore", action="store_true", help="train nothing: score the last snapshot of finished runs again with the current evaluator")
@@ -294,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     st.setdefault("seeds", [0]); st.setdefault("samples", 256_000); st.setdefault("snapshots", 4); st.setdefault("task", "mnist")
     try: [variant_overrides(v) for v in st["variants"]]
     except ValueError as e: ap.error(str(e))
-    per_group = a.per_group or st.get("per_group", 400 if st["task"] == "mnist" else 200)
+    per_group = a.per_group or st.get("per_group", task_class(st["task"]).study_per_group)
     t = run_stage(a.stage, st["variants"], st["seeds"], st["samples"], st["snapshots"], a.root, a.fig_dir, per_group,
                   rescore=a.rescore, task=st["task"], task_options=st.get("task_options"))
     print(table_markdown(t, t.attrs["columns"]))

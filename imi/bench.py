@@ -10,9 +10,9 @@ import torch
 from .core import device_info
 
 # %% auto #0
-__all__ = ['TRAIN_MODES', 'RECIPE', 'BENCHES', 'time_rate', 'bench_dataset', 'gemm_gflops', 'cpu_peak', 'step_flops',
-           'bench_task', 'bench_trainer', 'iteration', 'best_rates', 'bench_train', 'bench_step_cost', 'bench_edit',
-           'bench_ssim', 'all_benches', 'main']
+__all__ = ['TRAIN_MODES', 'BENCHES', 'time_rate', 'bench_dataset', 'gemm_gflops', 'cpu_peak', 'step_flops', 'bench_task',
+           'bench_trainer', 'iteration', 'best_rates', 'bench_train', 'bench_step_cost', 'bench_edit', 'bench_ssim',
+           'all_benches', 'main']
 
 # %% ../nbs/bench.ipynb #6955bf48
 def time_rate(fn, items_per_call: int, seconds: float = 3.0, warmup: int = 2) -> float:
@@ -40,7 +40,6 @@ TRAIN_MODES = {"fp32": dict(precision="fp32", adam="foreach"),
                "bf16 autocast, fused Adam": dict(precision="bf16", adam="fused"),
                "bf16 autocast, fused Adam, prefetch": dict(precision="bf16", adam="fused", prefetch=True),
                "bf16 autocast, fused Adam, prefetch, compiled": dict(precision="bf16", adam="fused", prefetch=True, compile="yes")}
-RECIPE = {"mnist": "sigmoid+no-l2+lr5+ema+resize", "avatar": "edit"}   # the cpu profiles' recipes (atoms of imi.ablate)
 
 def gemm_gflops(dtype=torch.float32, n: int = 1536, seconds: float = 1.0) -> float:
     "GFLOP/s of an n x n matrix product in `dtype` on this CPU with torch's threads (the best of its BLAS, on ideal shapes)."
@@ -75,18 +74,19 @@ def step_flops(tr) -> float:
     "FLOPs of one training step of trainer `tr` per sample, counted (matrix products and convolutions, forward and backward)."
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as fc: tr.train_step()
-    return fc.get_total_flops() / tr.cfg.batch_size
+    return fc.get_total_flops() / tr.cfg.schedule.batch_size
 
 def bench_task(task: str, seed: int = 0):
     "The small task the training benchmarks run on (20 digits a class; avatars without the extended test)."
     from imi.tasks import make_task
-    return make_task(task, seed=seed, **({"train_per_class": 20} if task == "mnist" else {"extended_test": 0, "progress": False}))
+    from imi.tasks import task_class
+    return make_task(task, seed=seed, **task_class(task).bench_options)
 
 def bench_trainer(t, mode: str, width: int, batch: int, seed: int = 0, variant: str | None = None, device: str = "cpu"):
     "A trainer of task `t`'s cpu recipe (or `variant`) in one of `TRAIN_MODES`, warmed up by three steps."
     from imi.ablate import variant_config, task_base
     from imi.train import Trainer
-    cfg = variant_config(variant or RECIPE[t.name], seed, 10 ** 9, "/tmp/imi-bench", {**task_base(t), "width": width, "batch_size": batch,
+    cfg = variant_config(variant or t.cpu_recipe, seed, 10 ** 9, "/tmp/imi-bench", {**task_base(t), "width": width, "batch_size": batch,
                          "channels_last": "yes" if device == "cpu" else "no", "compile": "no", **TRAIN_MODES[mode]})
     tr = Trainer(cfg, task=t, quiet=True, device=device)
     for _ in range(3): iteration(tr)      # warm-up (and compilation)
@@ -111,7 +111,7 @@ def bench_train(width: int = 16, batch: int = 64, seconds: float = 10.0, threads
     if device == "cuda" and not torch.cuda.is_available(): return {"what": "train", "skipped": "no CUDA device here"}
     if threads: torch.set_num_threads(threads)
     t = bench_task(task, seed)
-    variant = variant or RECIPE[task]
+    variant = variant or t.cpu_recipe
     trainers, flops, skipped = {}, None, {}
     for name in modes or list(TRAIN_MODES):
         if TRAIN_MODES[name].get("compile") == "yes" and device == "cpu" and not have_cxx(): print(f"  {name}: skipped (no C++ compiler)"); continue

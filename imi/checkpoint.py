@@ -11,7 +11,9 @@ from pathlib import Path
 import torch
 import yaml
 from .core import atomic_write, git_sha, cast_floats, load_state, write_card, StateFileError
-from .model import IMI, ModelConfig, drop_retired
+from .model import IMI, ModelConfig
+from .config import TrainConfig
+from .tasks import task_class
 from .editing import build_model
 
 CKPT_FORMAT = "imi-checkpoint-1"
@@ -33,13 +35,12 @@ def save_checkpoint(path, *args, **kw) -> Path:
     return atomic_write(path, lambda t: torch.save(state, t))
 
 def check_resumable(ck: dict, path, cfg, task) -> None:
-    "Refuse to resume from a checkpoint written by another config (keys in `cfg.RESUMABLE` may differ) or vocabulary."
-    new, default = asdict(cfg), asdict(type(cfg)())
-    try: stored = drop_retired(ck["train_config"], cfg.RETIRED, "training")
+    "Refuse to resume from a checkpoint written by another config (its resumable keys may differ) or vocabulary."
+    new = cfg.flat_dict()
+    try: old = type(cfg).from_dict(ck["train_config"]).flat_dict()   # keys added since the checkpoint: their defaults
     except ValueError as e: raise CheckpointError(f"{path}: {e}") from None
-    old = {**default, **stored}     # keys added since the checkpoint was written: their defaults
     norm = lambda v: tuple(v) if isinstance(v, list) else ({k: norm(x) for k, x in v.items()} if isinstance(v, dict) else v)
-    diff = {k: (old[k], new[k]) for k in new if k not in cfg.RESUMABLE and norm(old[k]) != norm(new[k])}
+    diff = {k: (old[k], new[k]) for k in new if not cfg.resumable(k) and norm(old[k]) != norm(new[k])}
     if diff: raise CheckpointError(f"{path} was written by a different config: {diff} (checkpoint vs now)")
     if list(ck["vocab"]) != list(task.vocab):
         raise CheckpointError(f"{path} was trained with another vocabulary ({len(ck['vocab'])} words, this task has {len(task.vocab)})")
@@ -90,9 +91,11 @@ def ship_checkpoint(src, dst, command: str, notes: str = "") -> tuple[Path, Path
     src = Path(src); ck = load_checkpoint(src)
     summary = json.loads((src.parent / "summary.json").read_text()) if (src.parent / "summary.json").exists() else {}
     dst = export_inference_checkpoint(ck, dst)
-    tc, v = ck["train_config"], (ck.get("validations") or [{}])[-1]
+    cfg, v = TrainConfig.from_dict(ck["train_config"]), (ck.get("validations") or [{}])[-1]
+    task = task_class(ck.get("task", "mnist"))   # checkpoints before the task key are digit ones
+    tc = cfg.flat_dict()
     dev = summary.get("device", {})
-    facts = {"command": f"`{command}`", "profile": tc["profile"], "training code": f"git {ck['git_sha']}",
+    facts = {"command": f"`{command}`", "profile": tc["profile"], "recipe": f"{cfg.recipe()} (imi.config.RECIPES)", "training code": f"git {ck['git_sha']}",
              "hardware": f"{dev.get('processor', '?')}, {dev.get('cpu_count', '?')} cores, torch {dev.get('torch', '?')}, "
                          f"{summary.get('world', 1)} process(es)",
              "wall time": f"{ck.get('elapsed_s', 0) / 60:.1f} min",
@@ -102,14 +105,13 @@ def ship_checkpoint(src, dst, command: str, notes: str = "") -> tuple[Path, Path
              "file": "fp16 weights of the encoders and generator (no discriminator, no optimiser state)"}
     rows = [f"| {a} | {v[f'l1_target_{a}']:.4f} | {v[f'l1_source_{a}']:.4f} |" for a in ck.get("groups", []) if f"l1_target_{a}" in v]
     validation = "\n".join([f"Mean feature-matching loss (instruction condition): {v.get('fmatch', float('nan')):.4f}", "",
-                            f"| {'action' if ck.get('task', 'mnist') == 'mnist' else 'changed attribute'} | mean abs error to target | to source |",
+                            f"| {task.group_title} | mean abs error to target | to source |",
                             "|---|---|---|", *rows,
                             f"| all | {v.get('l1_target', float('nan')):.4f} | {v.get('l1_source', float('nan')):.4f} |", "",
                             "Errors are mean |generated - image| / 255 over 64x64 images."])
     sections = {"Final validation (fixed seeded subset of the validation split)": validation,
-                "Config": "```\n" + yaml.safe_dump(tc, sort_keys=False).strip() + "\n```"}
+                "Config": "```\n" + yaml.safe_dump(asdict(cfg), sort_keys=False).strip() + "\n```"}
     if notes: sections["Notes"] = notes
-    task_name = ck.get("task", "mnist")
-    card = write_card(dst.with_suffix(".md"), dst.name, f"IMI model for the {'digit-manipulation' if task_name == 'mnist' else task_name} "
+    card = write_card(dst.with_suffix(".md"), dst.name, f"IMI model for the {task.title} "
                       f"task, {tc['profile']} profile.", facts, sections)
     return dst, card

@@ -50,9 +50,9 @@ class EMA(Callback):
 class Logger(Callback):
     "Means of the logged terms every `log_every` steps into `tr.history` (with the share of D steps), and a progress bar."
     def before_fit(self, tr):
-        self.every, self.acc, self.dsteps = tr.cfg.every(tr.cfg.log_every, 200), {}, 0
+        self.every, self.acc, self.dsteps = tr.cfg.every(tr.cfg.schedule.log_every, 200), {}, 0
         self.bar = tqdm(total=tr.cfg.steps, initial=tr.step, disable=tr.quiet or not is_main(), mininterval=30,
-                        desc=f"train {tr.cfg.profile} w{tr.cfg.width}", unit="step")
+                        desc=f"train {tr.cfg.profile} w{tr.cfg.model.width}", unit="step")
     def after_step(self, tr, out):
         self.bar.update(1); self.dsteps += out["side"] == "dis"
         for k, v in out.items():
@@ -60,7 +60,7 @@ class Logger(Callback):
         self.acc["n"] = self.acc.get("n", 0) + 1
         if _due(tr, self.every):
             n = self.acc.pop("n")
-            tr.history.append({"step": tr.step, "samples": tr.step * tr.cfg.batch_size,
+            tr.history.append({"step": tr.step, "samples": tr.step * tr.cfg.schedule.batch_size,
                                **{k: round(v / n, 5) for k, v in self.acc.items()}, "d_step_frac": round(self.dsteps / n, 4),
                                "elapsed_s": round(time.time() - tr.t0, 1)})
             self.acc, self.dsteps = {}, 0
@@ -71,14 +71,14 @@ class Logger(Callback):
 # %% ../nbs/05a_hooks.ipynb #919f2862
 class Validator(Callback):
     "Validation (rank 0) every `valid_every` steps and at the end, with a small snapshot when `keep_snapshots`."
-    def before_fit(self, tr): self.every = tr.cfg.every(tr.cfg.valid_every, 10)
+    def before_fit(self, tr): self.every = tr.cfg.every(tr.cfg.schedule.valid_every, 10)
     def after_step(self, tr, out):
         if _due(tr, self.every) and is_main():
             tr.validations.append({**tr.validate(), "elapsed_s": round(time.time() - tr.t0, 1)})
-            if tr.cfg.keep_snapshots: tr.snapshot()
+            if tr.cfg.schedule.keep_snapshots: tr.snapshot()
 
 class Checkpointer(Callback):
     "A resumable checkpoint every `ckpt_every` steps and at the end."
-    def before_fit(self, tr): self.every = tr.cfg.every(tr.cfg.ckpt_every, 20)
+    def before_fit(self, tr): self.every = tr.cfg.every(tr.cfg.schedule.ckpt_every, 20)
     def after_step(self, tr, out):
         if _due(tr, self.every): tr.checkpoint()

@@ -183,7 +183,7 @@ class EditorWidget:
     def __init__(self, editor: Editor):
         import ipywidgets as W
         self.editor, self.W = editor, W
-        example = "put three on the middle" if editor.task.name == "mnist" else "put a black beard on him"
+        example = editor.task.example
         self.text = W.Text(placeholder=f"e.g. {example}  (Enter to apply)", continuous_update=False,
                            layout=W.Layout(width="420px"))
         self.undo_button, self.reset_button = W.Button(description="undo"), W.Button(description="reset")

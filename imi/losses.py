@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
+__all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'LAMBDAS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
            'triplet_conditions', 'sample_kinds', 'derangement', 'permutation_conditions', 'LossWeights', 'total_d',
            'total_g', 'g_objective', 'choose_update', 'region_means', 'edit_terms', 'imi_losses', 'unlabelled_losses']
 
@@ -83,6 +83,7 @@ class LossWeights:
 
 MNIST_WEIGHTS = LossWeights(1.0, 0.5, 0.5, 2.0, 2.0)
 AVATAR_WEIGHTS = LossWeights(1.0, 1.0, 1.0, 1.0, 1.0)
+LAMBDAS = {"mnist": MNIST_WEIGHTS, "avatar": AVATAR_WEIGHTS}   # the paper's lambda set of each experiment
 
 def total_d(t: dict, w: LossWeights) -> torch.Tensor:
     """Eq 37 (eq 21 when the label terms are 0).

@@ -16,7 +16,9 @@ class Evaluator:
     "What judges a task's generated images: an audited reader, per-sample scores and their summary per group."
     name = "evaluator"
     headline = "score"                  # the summary key that tables rank by and learning curves plot
-    columns: tuple = ()                 # summary keys shown in tables, beside the headline
+    reading = "default"                 # which reading of the reader scored a run (a study rescores runs of another)
+    table_columns: tuple = ()           # (summary key, column title) of the study's tables, the headline first
+    curve_columns: tuple = ()           # (summary key, axis title) of the study's learning curves
     def audit(self) -> dict:
         "The reader's accuracy on held-out ground truth: {'clean': {...}, 'artefacts': {...}, ...}."
         raise NotImplementedError
@@ -41,14 +43,17 @@ class Task:
     channels = 1
     groups: tuple = ()                  # names of the triplet groups (per-group scores)
     aux: dict = {}                      # auxiliary label heads {slot: classes}; {} for none
-    output = "linear"                   # the paper's generator output for this domain
-    weights = "mnist"                   # the paper's lambda set
     Options = None                      # the dataclass of the task's options (a `seed` field first)
     Evaluator = Evaluator               # the class of its evaluator (its table and curve columns, without loading it)
     train_defaults: dict = {}           # TrainConfig fields that the paper's recipe for this domain sets
     default_start = "blank"             # the editor's first image when none is given
     benches: dict = {}                  # speed benchmarks of its own (`python -m imi.bench <name>`)
-    max_words = 6                       # the longest instruction the task accepts
+    title = "task"                      # what the task is, for model cards ("the digit-manipulation task")
+    group_title = "group"               # what a triplet group is, for tables ("action", "changed attribute")
+    example = ""                        # an instruction the editor shows as an example
+    cpu_recipe = "paper"                # the variant of `imi.ablate` that the cpu profile trains (what benchmarks time)
+    bench_options: dict = {}            # the options of the small task that the training benchmarks run on
+    study_per_group = 200               # test triplets per group that a study (`imi.ablate`) scores by default
 
     def __init__(self, options, with_data: bool = True, progress: bool = True, vocab: list[str] | None = None):
         self.options, self.progress = options, progress

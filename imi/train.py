@@ -6,7 +6,7 @@
 from __future__ import annotations
 import argparse, contextlib, sys, time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -82,8 +82,8 @@ class _Step(nn.Module):
 
 def make_adam(params, cfg: TrainConfig) -> torch.optim.Adam:
     "An Adam of the config's lr and betas in the config's implementation (`adam`: loop, foreach or fused)."
-    impl = {"loop": {"foreach": False}, "foreach": {"foreach": True}, "fused": {"fused": True}}[cfg.adam]
-    return torch.optim.Adam(params, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2), **impl)
+    impl = {"loop": {"foreach": False}, "foreach": {"foreach": True}, "fused": {"fused": True}}[cfg.run.adam]
+    return torch.optim.Adam(params, lr=cfg.optim.lr, betas=(cfg.optim.beta1, cfg.optim.beta2), **impl)
 
 # %% ../nbs/05_train.ipynb #5c4ed0b2
 class StepBatches:
@@ -92,24 +92,24 @@ class StepBatches:
     It depends on the step alone. With `prefetch`, the next step's batch is rendered in a background thread."""
     def __init__(self, cfg: TrainConfig, task, device, channels_last: bool, rank: int = 0, world: int = 1):
         self.cfg, self.splits, self.device, self.channels_last = cfg, task.splits, device, channels_last
-        B = cfg.batch_size
+        B = cfg.schedule.batch_size
         self.part = slice(rank * B // world, (rank + 1) * B // world)
         self.sampler = EpochSampler(len(self.splits["train"]), B, cfg.seed)
-        self.pool = task.pool if cfg.schedule == "phases" else None
-        if cfg.schedule == "phases" and self.pool is None:
+        self.pool = task.pool if cfg.schedule.kind == "phases" else None
+        if cfg.schedule.kind == "phases" and self.pool is None:
             raise ValueError(f"schedule 'phases' needs unlabelled images; the {task.name} task has none")
         self.pool_sampler = EpochSampler(len(self.pool), B, cfg.seed + 1) if self.pool is not None else None
         # one intra-op thread in the worker: with the default count it starts a second OpenMP team whose spinning threads
         # compete with the step's (measured: every step of the process at 0.62x, the plain ones too)
         self.prefetcher = (ThreadPoolExecutor(1, thread_name_prefix="imi-prefetch", initializer=torch.set_num_threads, initargs=(1,))
-                           if cfg.prefetch else None)
+                           if cfg.run.prefetch else None)
         self.ahead = None   # prefetch: (step, the future of its batch)
 
-    def plan(self, step: int) -> tuple[str, int]: return SCHEDULES[self.cfg.schedule](step, self.cfg)
+    def plan(self, step: int) -> tuple[str, int]: return SCHEDULES[self.cfg.schedule.kind](step, self.cfg)
 
     def inputs(self, b: dict) -> dict:
         "A rendered triplet batch -> the inputs of `imi_losses` on this process's device."
-        return model_inputs(b, self.cfg.output, self.device, self.channels_last, self.cfg.needs_mask_target)
+        return model_inputs(b, self.cfg.model.output, self.device, self.channels_last, self.cfg.needs_mask_target)
 
     def batch(self, step: int) -> tuple[str, dict | torch.Tensor]:
         "('triplets', the inputs of `imi_losses`) or ('unlabelled', scaled images) of step `step`, this process's part."
@@ -117,7 +117,7 @@ class StepBatches:
         if which == "triplets": return which, self.inputs(self.splits["train"].batch(self.sampler.indices(k)[self.part]))
         mf = torch.channels_last if self.channels_last else torch.contiguous_format
         images = self.pool.batch(self.pool_sampler.indices(k)[self.part])["source"]
-        return which, scale_pixels(images, self.cfg.output).to(self.device).contiguous(memory_format=mf)
+        return which, scale_pixels(images, self.cfg.model.output).to(self.device).contiguous(memory_format=mf)
 
     def next(self, step: int) -> tuple[str, dict | torch.Tensor]:
         "Step `step`'s data: the batch prefetched for it if there is one, else rendered now; with `prefetch`, start the next."
@@ -140,12 +140,12 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
     fm, l1t, l1s, grp = [], [], [], []
     for chunk in idx.split(256):
         b = valid_ds.batch(chunk)
-        x = model_inputs(b, cfg.output, device, channels_last, cfg.needs_mask_target)
+        x = model_inputs(b, cfg.model.output, device, channels_last, cfg.needs_mask_target)
         z = torch.randn(len(chunk), model.cfg.z_dim, generator=step_generator(cfg.seed, int(chunk[0]), 1))
         with autocast(device, amp_dtype):
             out = imi_losses(model, **x, z=z.to(device), kind=torch.full((len(chunk),), 2, device=device),
                              weights=cfg.loss_weights())
-        gen = unscale_pixels(out["fake"].float().cpu(), cfg.output).float()
+        gen = unscale_pixels(out["fake"].float().cpu(), cfg.model.output).float()
         fm.append(float(out["fmatch"]) * len(chunk))
         l1t.append((gen - b["target"].float()).abs().mean((1, 2, 3)) / 255)
         l1s.append((gen - b["source"].float()).abs().mean((1, 2, 3)) / 255)
@@ -161,7 +161,7 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
 class TrainerRecords:
     "What a run writes and reads back: its run folder, validations, the resumable checkpoint and small snapshots."
     def run_dir(self) -> Path:
-        return Path(self.cfg.run_dir) if self.cfg.run_dir else (repo_root() or Path.cwd()) / "runs" / self.cfg.profile
+        return Path(self.cfg.run.run_dir) if self.cfg.run.run_dir else (repo_root() or Path.cwd()) / "runs" / self.cfg.profile
 
     def generating_weights(self):
         "A context in which the model holds the weights that generate: the EMA ones when `ema` is on."
@@ -170,7 +170,7 @@ class TrainerRecords:
     def validate(self, n: int | None = None) -> dict:
         "Validation numbers of the current model, with its generating weights (see `validate_model`)."
         with self.generating_weights():
-            return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.valid_samples,
+            return {"step": self.step, **validate_model(self.model, self.splits["valid"], self.cfg, n or self.cfg.schedule.valid_samples,
                                                         self.device, self.amp_dtype, self.channels_last, self.task.groups)}
 
     def checkpoint(self, path: Path | None = None) -> Path | None:
@@ -210,9 +210,9 @@ class Trainer(TrainerRecords):
                  callbacks: tuple = ()):
         self.cfg, self.quiet = cfg, quiet
         self.rank, self.world = world()
-        if cfg.batch_size % self.world: raise ValueError(f"batch_size {cfg.batch_size} must divide by the {self.world} processes")
+        if cfg.schedule.batch_size % self.world: raise ValueError(f"batch_size {cfg.schedule.batch_size} must divide by the {self.world} processes")
         self.device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-        if cfg.threads: torch.set_num_threads(cfg.threads)
+        if cfg.run.threads: torch.set_num_threads(cfg.run.threads)
         torch.manual_seed(cfg.seed)
         self.task = task or cfg.make_task(progress=not quiet)
         self.splits, self.weights = self.task.splits, cfg.loss_weights()
@@ -220,12 +220,12 @@ class Trainer(TrainerRecords):
         if self.world > 1: convert_sync_bn(self.model)
         self.model.to(self.device)
         self.amp_dtype, self.channels_last = resolve_precision(
-            cfg.precision, cfg.channels_last, self.device, lambda: probe_training(self.model.cfg, cfg.batch_size, self.weights))
+            cfg.run.precision, cfg.run.channels_last, self.device, lambda: probe_training(self.model.cfg, cfg.schedule.batch_size, self.weights))
         if self.channels_last: self.model.to(memory_format=torch.channels_last)
         groups = self.model.param_groups()   # eq 23 steps the encoders with either side: three Adams
         self.opts = {k: make_adam(v, cfg) for k, v in groups.items()}
         self.side_params = {"dis": groups["dis"] + groups["enc"], "gen": groups["gen"] + groups["enc"]}
-        self.ema = EMA(self.model, cfg.ema) if cfg.ema else None
+        self.ema = EMA(self.model, cfg.optim.ema) if cfg.optim.ema else None
         self.callbacks = [c for c in (self.ema, Logger(), Validator(), Checkpointer()) if c is not None] + list(callbacks)
         self.step_module = self._step_module()
         self.batches = StepBatches(cfg, self.task, self.device, self.channels_last, self.rank, self.world)
@@ -235,14 +235,14 @@ class Trainer(TrainerRecords):
     def _step_module(self) -> nn.Module:
         "The losses' forward as a module: DDP-wrapped when distributed, compiled when `compile` says so."
         cfg = self.cfg
-        step = _Step(self.model, self.weights, detach_fake=cfg.detach_fake, aux_fake=cfg.aux_fake,
-                     recon_balance=cfg.recon_balance, mask_loss=cfg.mask_loss)
+        step = _Step(self.model, self.weights, detach_fake=cfg.loss.detach_fake, aux_fake=cfg.loss.aux_fake,
+                     recon_balance=cfg.loss.recon_balance, mask_loss=cfg.loss.mask_loss)
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             step = DDP(step, device_ids=[self.device.index] if self.device.type == "cuda" else None,
-                       find_unused_parameters=cfg.schedule == "phases")   # unlabelled steps leave the text encoder out
-        probe = lambda: probe_compile(self.model.cfg, cfg.batch_size, self.weights, self.amp_dtype)
-        return torch.compile(step) if resolve_compile(cfg.compile, self.device, probe) else step
+                       find_unused_parameters=cfg.schedule.kind == "phases")   # unlabelled steps leave the text encoder out
+        probe = lambda: probe_compile(self.model.cfg, cfg.schedule.batch_size, self.weights, self.amp_dtype)
+        return torch.compile(step) if resolve_compile(cfg.run.compile, self.device, probe) else step
 
     def fit(self, resume: bool = False) -> dict:
         "Train until the sample budget is spent, calling the callbacks before, after every step, and after."
@@ -256,19 +256,19 @@ class Trainer(TrainerRecords):
             for c in self.callbacks: c.after_step(self, out)
         for c in self.callbacks: c.after_fit(self)
         self.elapsed = time.time() - self.t0
-        return {"steps": self.step, "samples": self.step * self.cfg.batch_size, "elapsed_s": round(self.elapsed, 1),
+        return {"steps": self.step, "samples": self.step * self.cfg.schedule.batch_size, "elapsed_s": round(self.elapsed, 1),
                 "history": self.history, "validations": self.validations}
 
     def train_step(self) -> dict:
         "One iteration: this step's batch, noise and eq-20 kinds, the losses under autocast, then `update`."
-        cfg, B, part = self.cfg, self.cfg.batch_size, self.batches.part
+        cfg, B, part = self.cfg, self.cfg.schedule.batch_size, self.batches.part
         self.model.train()
         which, x = self.batches.next(self.step)
         g = step_generator(cfg.seed, self.step)
         z = torch.randn(B, self.model.cfg.z_dim, generator=g)[part].to(self.device)
         if which == "triplets":
-            kind = sample_kinds(B, cfg.kind_probs, g, per=cfg.kind_per)
-            if cfg.mask_teacher: x = {**x, "teacher": (torch.rand(B, generator=g) < cfg.teacher_p(self.step))[part].to(self.device)}
+            kind = sample_kinds(B, cfg.loss.kind_probs, g, per=cfg.loss.kind_per)
+            if cfg.loss.mask_teacher: x = {**x, "teacher": (torch.rand(B, generator=g) < cfg.teacher_p(self.step))[part].to(self.device)}
             x = {**x, "kind": kind[part].to(self.device)}
         else: x = {"unlabelled": x, "generator": g}
         with autocast(self.device, self.amp_dtype): out = self.step_module(**x, z=z)
@@ -294,8 +294,8 @@ def train_from_params(params: dict, resume: bool = False, device=None, quiet=Fal
     cfg = TrainConfig.from_params(params)
     tr = Trainer(cfg, device=device, quiet=quiet)
     if is_main() and not quiet:
-        print(f"training {cfg.profile}: width {cfg.width}, {cfg.train_samples} samples ({cfg.steps} steps of "
-              f"{cfg.batch_size}) on {tr.world} x {tr.device}, precision {tr.amp_dtype or 'fp32'}"
+        print(f"training {cfg.profile}: width {cfg.model.width}, {cfg.schedule.train_samples} samples ({cfg.steps} steps of "
+              f"{cfg.schedule.batch_size}) on {tr.world} x {tr.device}, precision {tr.amp_dtype or 'fp32'}"
               f"{' channels_last' if tr.channels_last else ''} -> {tr.run_dir()}", flush=True)
     res = tr.fit(resume=resume)
     if is_main():
@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         params = load_profile(a.profile)
         task = parse_overrides(a.set).get("task", params.get("task", "mnist"))
-        overrides = parse_overrides(a.set, allowed={f.name for f in fields(TrainConfig)} | set(task_option_names(task)))
+        overrides = parse_overrides(a.set, allowed=TrainConfig.KEYS | set(task_option_names(task)))
     except ValueError as e: ap.error(str(e))
     params = {**params, **overrides}
     device = init_distributed()

@@ -7,12 +7,15 @@ try:
     from imi.train import Trainer
 except ImportError:
     from imi.train import TrainConfig, Trainer
-cfg = TrainConfig(width=8, batch_size=16, train_samples=16 * 24, **({"task_options": {"train_per_class": 2}} if "task_options" in TrainConfig.__dataclass_fields__ else {"train_per_class": 2}), valid_samples=32, precision="fp32",
-                  channels_last="yes", output="sigmoid", normalize="none", lr=5e-4, ema=0.999, log_every=1,
-                  run_dir=tempfile.mkdtemp(), threads=1,
-                  # the implementation of the recorded run (issue 19 made the fused Adam the default: the same numbers to
-                  # float rounding, tested in 05_train, but not the same bits)
-                  **({"adam": "foreach"} if "adam" in TrainConfig.__dataclass_fields__ else {}))
+# the config by flat names: `TrainConfig.flat` since the config has parts, the dataclass itself before (older commits)
+make = getattr(TrainConfig, "flat", TrainConfig)
+has = lambda k: hasattr(TrainConfig, "flat") or k in TrainConfig.__dataclass_fields__
+cfg = make(width=8, batch_size=16, train_samples=16 * 24, **({"task_options": {"train_per_class": 2}} if has("task_options") else {"train_per_class": 2}),
+           valid_samples=32, precision="fp32", channels_last="yes", output="sigmoid", normalize="none", lr=5e-4, ema=0.999,
+           log_every=1, run_dir=tempfile.mkdtemp(), threads=1,
+           # the implementation of the recorded run (the fused Adam, the default since, gives the same numbers to float
+           # rounding, tested in 05_train, but not the same bits)
+           **({"adam": "foreach"} if has("adam") else {}))
 tr = Trainer(cfg, quiet=True); tr.fit()
 h = hashlib.sha256()
 for k, v in sorted(tr.model.state_dict().items()): h.update(k.encode()); h.update(v.detach().cpu().contiguous().numpy().tobytes())

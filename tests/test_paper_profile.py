@@ -10,7 +10,7 @@ def test_paper_profile_model_trains_a_few_steps_on_cpu(tmp_path):
     params = {**load_profile("paper"), "train_samples": 3 * 64, "valid_samples": 64, "precision": "fp32",
               "run_dir": str(tmp_path), "log_every": 1, "train_per_class": 2}
     cfg = TrainConfig.from_params(params)
-    assert (cfg.width, cfg.batch_size, cfg.output, cfg.normalize, cfg.lr) == (64, 64, "linear", "l2", 2e-4)
+    assert (cfg.model.width, cfg.schedule.batch_size, cfg.model.output, cfg.model.normalize, cfg.optim.lr) == (64, 64, "linear", "l2", 2e-4)
     tr = Trainer(cfg, quiet=True)
     res = tr.fit()
     assert res["steps"] == 3 and len(tr.history) == 3 and (tmp_path / "checkpoint.pt").exists()

@@ -5,7 +5,6 @@
 # %% ../../../nbs/09_aimi.ipynb #10eb5054
 from __future__ import annotations
 import json, warnings
-from dataclasses import replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -31,7 +30,7 @@ def aimi_config(sim: bool, recipe: str = "paper", seed: int = 0, width: int = 64
     base = {**task_base(AvatarTask, task_options), "width": width, "batch_size": batch_size, "phase_samples": phase_samples,
             "precision": precision}
     cfg = variant_config(RECIPES[recipe] + ("" if sim else "+no-sim"), seed, samples, "", base)
-    return replace(cfg, profile=profile, keep_snapshots=True, valid_every=max(1, valid_every_samples // batch_size),
+    return cfg.replace(profile=profile, keep_snapshots=True, valid_every=max(1, valid_every_samples // batch_size),
                    run_dir=None if run_dir is None else str(run_dir))
 
 def select_snapshot(validations: list[dict], select: str = "fm", select_from: float = 0.25) -> dict:

@@ -74,7 +74,9 @@ class AvatarOptions:
 # %% ../../../nbs/task_avatar.ipynb #420da5dc
 class AvatarTask(Task):
     "The avatar task (paper §5, §8) on procedurally rendered avatars."
-    name, channels, groups, aux, output, weights, max_words = "avatar", 3, tuple(ATTR_NAMES), {}, "tanh", "avatar", MAX_WORDS
+    name, channels, groups, aux = "avatar", 3, tuple(ATTR_NAMES), {}
+    example, cpu_recipe, bench_options = "put a black beard on him", "edit", {"extended_test": 0, "progress": False}
+    title, group_title = "avatar", "changed attribute"
     Options, Evaluator, default_start = AvatarOptions, ReaderEvaluator, "random"
     train_defaults = {"output": "tanh", "aux": False, "weights": "avatar", "schedule": "phases", "sim": "paper"}
     benches = {"avatars": bench_render}

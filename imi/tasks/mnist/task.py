@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from ...core import repo_root, git_sha
 from ...task import Task, Evaluator, InstructionRefused
-from .edits import (VOCAB, ACTIONS, SLOT_CLASSES, PLACEMENTS, MAX_WORDS, EMPTY, Label, encode, parse_instruction,
+from .edits import (VOCAB, ACTIONS, SLOT_CLASSES, PLACEMENTS, EMPTY, Label, encode, parse_instruction,
                                    apply_instruction, check_label, describe_label, suggest)
 from .data import load_mnist, make_splits, render_canvas, to_canvas, light_background, IMG_SIZE
 from .parser import load_parser, save_parser, train_parser, calibrate_parser, audit_parser, audit_line
@@ -36,9 +36,10 @@ class ParserEvaluator(Evaluator):
     def summarise(self, scores, groups) -> dict: return summarise_scores(scores, np.asarray(groups))
 
 def mnist_evaluator(path=None, seed: int = 0, samples: int = 300_000, train: bool = True) -> ParserEvaluator:
-    "`path`, else the shipped parser, else (`train`) one trained once into runs/ablate (calibrated and audited)."
+    "`path`, else the shipped parser, else (`train`) one trained once into runs/ablate-mnist (calibrated, audited)."
     root = repo_root() or Path.cwd()
-    for p in ([Path(path)] if path else []) + [root / "data/checkpoints/parser.pt", root / "runs/ablate/parser.pt"]:
+    for p in ([Path(path)] if path else []) + [root / "data/checkpoints/parser.pt", root / "runs/ablate-mnist/parser.pt",
+                                                root / "runs/ablate/parser.pt"]:   # where older checkouts trained it
         if p.exists():
             parser, card = load_parser(p)
             if parser.digit_threshold == 0:   # a parser saved before the confidence rule: calibrate it once
@@ -53,7 +54,7 @@ def mnist_evaluator(path=None, seed: int = 0, samples: int = 300_000, train: boo
     parser, info = train_parser(splits["train"], samples, seed=seed)
     info["digit_threshold"] = calibrate_parser(parser, splits["test"], seed=seed)
     card = {"seed": seed, **info, "audit": audit_parser(parser, splits["test"], 10_000, seed=seed), "git_sha": git_sha()}
-    p = root / "runs/ablate/parser.pt"; save_parser(parser, p, card)
+    p = root / "runs/ablate-mnist/parser.pt"; save_parser(parser, p, card)
     return ParserEvaluator(parser, card, p)
 
 # %% ../../../nbs/task_mnist.ipynb #7a5d0007
@@ -69,7 +70,9 @@ class MnistOptions:
 # %% ../../../nbs/task_mnist.ipynb #47a9dd01
 class MnistTask(Task):
     "The digit-manipulation task (paper §2)."
-    name, channels, groups, aux, output, weights, max_words = "mnist", 1, tuple(ACTIONS), dict(SLOT_CLASSES), "linear", "mnist", MAX_WORDS
+    name, channels, groups, aux = "mnist", 1, tuple(ACTIONS), dict(SLOT_CLASSES)
+    example, cpu_recipe, bench_options, study_per_group = "put three on the middle", "digits-cpu", {"train_per_class": 20}, 400
+    title, group_title = "digit-manipulation", "action"
     Options, Evaluator, train_defaults, default_start = MnistOptions, ParserEvaluator, {}, "blank"
 
     def __init__(self, options: MnistOptions, with_data: bool = True, progress: bool = True, vocab=None):
