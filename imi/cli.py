@@ -24,13 +24,18 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--seed", type=int, default=0)
     return ap
 
+def _shown(path) -> str:
+    "A path as a message shows it: as it is, or quoted with escapes when it holds control characters."
+    s = str(path)
+    return s if s.isprintable() else repr(s)
+
 def output_path(out: str) -> Path:
     "The file the chain goes to: a folder gets chain.png inside it; an unknown format is refused before any work."
     p = Path(out)
     if p.is_dir(): p = p / "chain.png"
     if p.suffix.lower() not in FORMATS:
-        raise ValueError(f"cannot write {out}: unknown image format {p.suffix or '(no suffix)'!r}; use .png (strip and GIF), .gif or .jpg")
-    if p.parent.exists() and not p.parent.is_dir(): raise ValueError(f"cannot write {out}: {p.parent} is not a folder")
+        raise ValueError(f"cannot write {_shown(out)}: unknown image format {p.suffix or '(no suffix)'!r}; use .png (strip and GIF), .gif or .jpg")
+    if p.parent.exists() and not p.parent.is_dir(): raise ValueError(f"cannot write {_shown(out)}: {p.parent} is not a folder")
     return p
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,10 +53,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"step {i}: {text}" + (f"  (unknown words read as <unk>: {', '.join(step.unknown)})" if step.unknown else ""))
             for n in step.notes: print(f"imi-edit: note: step {i}: {n}", file=sys.stderr)
         for p in ed.save(out): print(f"wrote {p}")
-    except Exception as e:
-        from imi.checkpoint import CheckpointError
-        if not isinstance(e, (ValueError, FileNotFoundError, CheckpointError)): raise
-        print(f"imi-edit: {e}", file=sys.stderr); return 2
+    except (ValueError, FileNotFoundError) as e:           # CheckpointError and InstructionRefused are ValueErrors
+        print(f"imi-edit: {' '.join(str(e).split())}", file=sys.stderr); return 2
+    except OSError as e:                                   # writing the output: no permission, disk full, ...
+        print(f"imi-edit: cannot write {e.filename or a.output}: {e.strerror or e}", file=sys.stderr); return 2
     return 0
 
 if __name__ == "__main__" and "get_ipython" not in globals(): sys.exit(main())

@@ -9,23 +9,52 @@ from dataclasses import dataclass, asdict, field, fields
 from typing import Literal
 from .model import ModelConfig, drop_retired
 from .losses import LossWeights, LAMBDAS, choose_update
-from .tasks import make_task, task_option_names
+from .tasks import TASKS, make_task, task_option_names
 
 # %% auto #0
-__all__ = ['RESUMABLE', 'PARTS', 'FLAT', 'RECIPES', 'check_part', 'ModelPart', 'LossPart', 'OptimPart', 'SchedulePart', 'RunPart',
-           'TrainConfig']
+__all__ = ['RESUMABLE', 'POSITIVE', 'PARTS', 'FLAT', 'RECIPES', 'check_part', 'ModelPart', 'LossPart', 'OptimPart',
+           'SchedulePart', 'RunPart', 'TrainConfig']
 
 # %% ../nbs/config.ipynb #c0f10013
 RESUMABLE = {"resumable": True}   # field metadata: changing it does not make a checkpoint incompatible with a resumed run
 
+POSITIVE = {"width", "batch_size", "train_samples", "phase_samples", "valid_samples", "lr"}   # sizes and rates > 0
+_KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a string", tuple: "a list of numbers"}
+
+def _typed(v, t):
+    "`v` as type `t` (a whole float is an int, an int a float, a list a tuple, '5e-4' a number), or raise TypeError."
+    if t is bool and isinstance(v, bool): return v
+    if t in (int, float) and isinstance(v, str):                 # YAML reads 5e-4 (no dot) as a string
+        try: v = float(v)
+        except ValueError: raise TypeError from None
+    if isinstance(v, bool): raise TypeError                      # true is no number and no string here
+    if t is int and isinstance(v, float) and v.is_integer(): return int(v)
+    if t is float and isinstance(v, int): return float(v)
+    if t is tuple and isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v):
+        return tuple(v)
+    if t is not tuple and isinstance(v, t): return v
+    raise TypeError
+
 def check_part(part) -> None:
-    "Validate a part where its fields are declared: a `Literal` field takes one of its choices; lists become tuples."
+    """Validate a part where its fields are declared: a `Literal` field takes one of its choices, any other field a
+    value of its type (`None` where the type admits it); a whole float becomes an int, an int a float, a list a tuple."""
     hints = typing.get_type_hints(type(part))
     for f in fields(part):
         v, t = getattr(part, f.name), hints[f.name]
-        if typing.get_origin(t) is Literal and v not in typing.get_args(t):
-            raise ValueError(f"{part.GROUP}.{f.name} must be one of {', '.join(map(repr, typing.get_args(t)))}, got {v!r}")
-        if t is tuple and isinstance(v, list): setattr(part, f.name, tuple(v))
+        if typing.get_origin(t) is Literal:
+            if v not in typing.get_args(t) or isinstance(v, bool):
+                raise ValueError(f"{part.GROUP}.{f.name} must be one of {', '.join(map(repr, typing.get_args(t)))}, got {v!r}")
+            continue
+        args = typing.get_args(t)
+        if v is None and type(None) in args: continue
+        base = next(a for a in args if a is not type(None)) if args else t
+        try: v = _typed(v, base)
+        except TypeError:
+            raise ValueError(f"{part.GROUP}.{f.name} takes {_KINDS.get(base, base.__name__)}, got {v!r}") from None
+        if base is float and not math.isfinite(v): raise ValueError(f"{part.GROUP}.{f.name} must be a finite number, got {v!r}")
+        if f.name in POSITIVE and not (math.isfinite(v) and v > 0):
+            raise ValueError(f"{part.GROUP}.{f.name} must be a positive number, got {v!r}")
+        setattr(part, f.name, v)
 
 @dataclass
 class ModelPart:
@@ -183,7 +212,12 @@ class TrainConfig(_Derived):
     def __post_init__(self):
         for g, p in PARTS.items():
             if isinstance(getattr(self, g), dict): setattr(self, g, p(**getattr(self, g)))
-        self.task_options = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(self.task_options).items()}
+        if not isinstance(self.task_options, dict): raise ValueError(f"task_options takes a mapping, got {self.task_options!r}")
+        self.task_options = {k: tuple(v) if isinstance(v, list) else v for k, v in self.task_options.items()}
+        for k, t in (("seed", int), ("profile", str), ("task", str)):
+            try: setattr(self, k, _typed(getattr(self, k), t))
+            except TypeError: raise ValueError(f"{k} takes {_KINDS[t]}, got {getattr(self, k)!r}") from None
+        if self.task not in TASKS: raise ValueError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
 
     @classmethod
     def flat(cls, **kw) -> "TrainConfig":
@@ -191,7 +225,10 @@ class TrainConfig(_Derived):
         kw = drop_retired(kw, cls.RETIRED, "training")
         top, parts = {}, {g: {} for g in PARTS}
         for k, v in kw.items():
-            if k in PARTS and isinstance(v, dict): parts[k].update(v); continue    # a stored part
+            if k in PARTS and isinstance(v, dict):                                     # a stored part
+                unknown = set(v) - {f.name for f in fields(PARTS[k])}
+                if unknown: raise ValueError(f"unknown config key(s) {', '.join(f'{k}.{u}' for u in sorted(map(str, unknown)))}")
+                parts[k].update(v); continue
             path = FLAT.get(k, k)
             if "." in path:
                 g, name = path.split(".", 1)

@@ -108,8 +108,8 @@ def load_state(path: str | Path, fmt: str, what: str, error: type = StateFileErr
             raise error(f"{path} is truncated or damaged: it starts like a saved {what} but is incomplete.") from None
         raise error(f"{path} is not a readable {what}: it is not a file that torch.save wrote.") from None
     try: ck = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:
-        raise error(f"{path} is truncated or damaged and cannot be read as a {what} ({type(e).__name__}).") from None
+    except Exception:
+        raise error(f"{path} is truncated or damaged: torch cannot read it as a {what}.") from None
     if not isinstance(ck, dict) or "format" not in ck:
         raise error(f"{path} is a torch file but not {_a(what)} (it has no format tag).")
     if ck["format"] != fmt:
@@ -130,15 +130,33 @@ def default_checkpoint() -> Path:
                                 "pass --checkpoint PATH (e.g. runs/cpu/checkpoint.pt after `python -m imi.train`)")
     return root / DEFAULT_CHECKPOINT
 
-def load_image_file(path: str | Path):
-    "Open an image file with PIL (read in full), or raise one clear error naming the path."
+def _eight_bit(img):
+    "A PIL image of 16-bit, 32-bit or float pixels as 8-bit grey, scaled by its range (PIL's own conversion clips)."
     from PIL import Image
+    a = np.asarray(img, dtype=np.float64)
+    top = 65535.0 if img.mode.startswith("I;16") else (1.0 if img.mode == "F" and a.max() <= 1 else max(float(a.max()), 255.0))
+    return Image.fromarray(np.clip(a / top * 255, 0, 255).round().astype(np.uint8), "L")
+
+def load_image_file(path: str | Path):
+    """Open an image file with PIL (read in full; the first frame of an animation), or raise one clear error naming
+    the path. Pixels of more than 8 bits become 8-bit grey, scaled by their range."""
+    import warnings
+    from PIL import Image, UnidentifiedImageError
     p = Path(path)
     if not p.exists(): raise FileNotFoundError(f"no image at {p}")
     if p.is_dir(): raise ValueError(f"{p} is a folder, not an image file")
-    try: img = Image.open(p); img.load()
-    except Exception as e: raise ValueError(f"{p} is not an image file ({type(e).__name__})") from None
-    return img
+    if p.stat().st_size == 0: raise ValueError(f"{p} is empty (0 bytes), not an image file")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")           # PIL's notes on damaged metadata ("Corrupt EXIF data"): the pixels decide
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(p); img.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        raise ValueError(f"{p} is too large to open: {str(e).split(',')[0]}") from None
+    except UnidentifiedImageError: raise ValueError(f"{p} is not an image file that PIL can read") from None
+    except (OSError, SyntaxError, ValueError, EOFError) as e:
+        raise ValueError(f"{p} is damaged or truncated and cannot be read as an image ({' '.join(str(e).split())[:120]})") from None
+    return _eight_bit(img) if img.mode.startswith(("I", "F")) else img
 
 def set_style() -> None:
     """The companion's one figure style; each notebook calls it once.

@@ -10,9 +10,9 @@ from urllib.parse import urlparse, unquote
 from .core import repo_root
 
 # %% auto #0
-__all__ = ['MODULES', 'NOTICE', 'HEADLINE', 'CONF', 'WIDE_CSS', 'mathjax_dir', 'executed_dir', 'ensure_executed',
-           'stage_notebooks', 'results_page', 'reproduce_page', 'api_page', 'index_page', 'check_links', 'build_site',
-           'main']
+__all__ = ['MODULES', 'NOTICE', 'HEADLINE', 'CONF', 'WIDE_CSS', 'mathjax_dir', 'executed_dir', 'missing_pages',
+           'completing_command', 'ensure_executed', 'stage_notebooks', 'results_page', 'reproduce_page', 'api_page',
+           'index_page', 'check_links', 'build_site', 'main']
 
 # %% ../nbs/docs.ipynb #8e52b83d
 MODULES = ("model", "losses", "sim", "config", "train", "hooks", "accel", "checkpoint", "metrics", "task", "tasks", "ablate",
@@ -35,8 +35,9 @@ def _title(nb: dict, fallback: str) -> str:
                 if line.startswith("# "): return line[2:].strip()
     return fallback
 
-NOTICE = ("> **Not executed.** No pipeline run of the `{profile}` profile was found, so this page shows the notebook "
-          "without its outputs. Run `make reproduce` (or `make figures`) and `make docs` again to see them.")
+NOTICE = ("> **Not executed.** The `{profile}` pipeline run this site shows has no finished copy of this notebook (the "
+          "run was interrupted, failed, or ran other notebooks), so this page shows it without its outputs. `{command}` "
+          "completes the run (it keeps the notebooks that finished); then `make docs PROFILE={profile}` again.")
 
 def executed_dir(root: Path, profile: str) -> Path:
     """Where the executed notebooks of `profile` are.
@@ -45,15 +46,30 @@ def executed_dir(root: Path, profile: str) -> Path:
     run = root / "figures" / "executed" / profile
     return run if any(run.glob("[0-9]*.ipynb")) else root / "build" / f"executed-shipped-{profile}"
 
-def ensure_executed(root: Path, profile: str, quiet: bool = True) -> bool:
-    """Run the notebooks from the shipped checkpoints when no executed run exists.
+def missing_pages(root: Path, profile: str) -> list[str]:
+    "The numbered notebooks that the run the site shows has not finished (a finished one moved out of `incomplete/`)."
+    run = executed_dir(root, profile)
+    return [p.name for p in sorted((root / "nbs").glob("[0-9]*.ipynb")) if not (run / p.name).exists()]
 
-    This is what `make figures` does; True when it ran them."""
-    if any(executed_dir(root, profile).glob("[0-9]*.ipynb")): return False
+def _own_run(root: Path, profile: str) -> bool:
+    "Whether the site shows a pipeline run of one's own (`figures/executed/<profile>/`), not its run from the shipped models."
+    return executed_dir(root, profile) == root / "figures" / "executed" / profile
+
+def completing_command(root: Path, profile: str) -> str:
+    "The command that completes the run the site shows: the pipeline's own run, or the site's run from the shipped models."
+    return f"make reproduce PROFILE={profile}" if _own_run(root, profile) else f"make docs PROFILE={profile}"
+
+def ensure_executed(root: Path, profile: str, quiet: bool = True) -> bool:
+    """Run (or complete) the notebooks from the shipped checkpoints when no pipeline run of `profile` exists.
+
+    This is what `make figures` does; a pipeline run of your own is never rerun here. True when it ran notebooks."""
+    missing = [] if _own_run(root, profile) else missing_pages(root, profile)
+    if not missing: return False
     from imi.pipeline import run_pipeline
     out = root / "build" / f"executed-shipped-{profile}"
-    print(f"docs: no executed run of the {profile} profile here: running the notebooks from the shipped checkpoints first "
-          f"(as `make figures` does; a few minutes) into {out.relative_to(root)}", flush=True)
+    print(f"docs: no pipeline run of the {profile} profile here: running the {len(missing)} notebooks "
+          f"the site lacks from the shipped checkpoints (as `make figures` does; a few minutes) into {out.relative_to(root)}",
+          flush=True)
     run_pipeline(profile, out_dir=out, overrides={"use_shipped": True, "fig_dir": str(root / "build" / f"figures-shipped-{profile}")},
                  log_output=not quiet)
     return True
@@ -66,7 +82,8 @@ def stage_notebooks(src: Path, profile: str, root: Path) -> list[tuple[str, str,
         ex = executed / nb_path.name
         nb = json.loads((ex if ex.exists() else nb_path).read_text())
         if not ex.exists():
-            nb["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": NOTICE.format(profile=profile)})
+            notice = NOTICE.format(profile=profile, command=completing_command(root, profile))
+            nb["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": notice})
         for c in nb["cells"]:
             text = "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
             tags = c.setdefault("metadata", {}).get("tags", [])
@@ -138,6 +155,7 @@ project = "imi"
 author = "imi developers"
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax"]
 nb_execution_mode = "off"
+nb_ipywidgets_js = {}      # no widget manager from a CDN: the site works offline (a widget shows its text form)
 myst_enable_extensions = ["dollarmath", "amsmath"]
 html_theme = "sphinx_book_theme"
 html_title = "imi: image manipulation with natural language instruction"
@@ -163,14 +181,15 @@ def setup(app):
     app.connect("autodoc-process-docstring", _plain_docstrings)
 """
 
-def index_page(pages: list[tuple[str, str, bool]], profile: str) -> str:
+def index_page(pages: list[tuple[str, str, bool]], profile: str, command: str = "make reproduce") -> str:
     executed = sum(e for _, _, e in pages)
+    missing = [name for name, _, e in pages if not e]
     lines = ["# imi: image manipulation with natural language instruction", "",
              "A readable, runnable re-implementation of Shinagawa, Yoshino, Sakti, Suzuki and Nakamura (NAIST), *Image "
              "manipulation system with natural language instruction*: one page per section of the paper, each the executed "
              "notebook that implements it, with the paper's claim, the code, a test and a figure.", "",
              f"Pages: {executed} of {len(pages)} notebooks shown with the outputs of the `{profile}` pipeline run"
-             + ("" if executed == len(pages) else " (the others without outputs: see the notice on each)") + ".", "",
+             + ("" if not missing else f". **Not executed yet:** {', '.join(missing)}; `{command}` completes the run") + ".", "",
              "```{toctree}", ":caption: The paper, section by section", ":maxdepth: 1", ""]
     lines += [name for name, _, _ in pages] + ["```", "", "```{toctree}", ":caption: Results", ":maxdepth: 1", "",
                                                "results", "reproduce", "```", "",
@@ -225,7 +244,7 @@ def build_site(profile: str = "cpu", out=None, quiet: bool = True, run: bool = T
     (src / "_static" / "wide.css").write_text(WIDE_CSS)
     pages = stage_notebooks(src, profile, root)
     (src / "conf.py").write_text(CONF)
-    (src / "index.md").write_text(index_page(pages, profile))
+    (src / "index.md").write_text(index_page(pages, profile, completing_command(root, profile)))
     (src / "results.md").write_text(results_page(root, src, profile))
     (src / "reproduce.md").write_text(reproduce_page(root))
     for m in MODULES: (src / "api" / f"{m}.md").write_text(api_page(m))

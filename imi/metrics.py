@@ -12,8 +12,9 @@ import torch.nn.functional as F
 from skimage.metrics import structural_similarity
 
 # %% auto #0
-__all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ARTEFACTS', 'ssim_skimage', 'ssim_torch', 'gaussian_blur',
-           'artefact_draws', 'generator_artefacts', 'train_steps', 'grid_share', 'summarise_groups']
+__all__ = ['SSIM_WIN', 'SSIM_K1', 'SSIM_K2', 'SSIM_RANGE', 'ARTEFACTS', 'PHOTOS', 'ssim_skimage', 'ssim_torch', 'gaussian_blur',
+           'artefact_draws', 'generator_artefacts', 'train_steps', 'grid_share', 'foreign_images', 'recognition_table',
+           'summarise_groups']
 
 # %% ../nbs/06a_metrics.ipynb #bcab18b3
 SSIM_WIN, SSIM_K1, SSIM_K2, SSIM_RANGE = 7, 0.01, 0.03, 255.0
@@ -144,6 +145,38 @@ def grid_share(x: torch.Tensor, min_rms: float = 8.0) -> torch.Tensor:
     tot = p.sum((1, 2))
     rms = (tot / (x.shape[-1] * x.shape[-2]) ** 2).sqrt()     # Parseval: the RMS of the mean-removed image
     return torch.where(rms >= min_rms, at / tot.clamp_min(1e-12), torch.full_like(tot, float("nan")))
+
+# %% ../nbs/06a_metrics.ipynb #0dd0a002
+PHOTOS = ("astronaut", "camera", "coffee", "chelsea", "coins", "rocket", "moon", "page", "text", "hubble_deep_field",
+          "immunohistochemistry", "retina")
+
+def foreign_images(n: int, seed: int = 0, size: int = 64) -> dict[str, list[np.ndarray]]:
+    """`n` uint8 RGB images [size, size, 3] of each kind that no task makes: uniform, Gaussian and salt noise, and
+    random square crops of scikit-image's photographs (any size from 48 pixels, as a user's file would be)."""
+    import skimage.data
+    rng = np.random.default_rng(seed)
+    rgb = lambda a: np.repeat(a[..., None], 3, -1) if a.ndim == 2 else a[..., :3]
+    out = {"uniform noise": [rng.integers(0, 256, (size, size, 3), dtype=np.uint8) for _ in range(n)],
+           "gaussian noise": [np.clip(rng.normal(128, 40, (size, size, 3)), 0, 255).astype(np.uint8) for _ in range(n)],
+           "salt noise": [rgb((rng.random((size, size)) < p).astype(np.uint8) * 255) for p in rng.uniform(0.01, 0.3, n)]}
+    photos = [rgb(np.asarray(getattr(skimage.data, k)())) for k in PHOTOS]
+    crops = []
+    for i in range(n):
+        ph = photos[i % len(photos)]; h, w = ph.shape[:2]; s = int(rng.integers(48, min(h, w) + 1))
+        y, x = int(rng.integers(0, h - s + 1)), int(rng.integers(0, w - s + 1))
+        crops.append(np.ascontiguousarray(ph[y:y + s, x:x + s]))
+    return {**out, "photo crops": crops}
+
+def recognition_table(problem, sets: dict[str, list], should_pass: set[str], either: set[str] = frozenset()) -> pd.DataFrame:
+    """For each set of images, the share that `problem` (image -> why it is not recognised, or None) recognises;
+    `should_pass` names the sets of the task's own images (their share is the check's false refusals), `either` sets
+    shown for what they tell (e.g. heavier artefacts than a model draws); every other set should be refused."""
+    rows = []
+    for name, imgs in sets.items():
+        why = [problem(im) for im in imgs]
+        rows.append({"images": name, "n": len(imgs), "recognised": float(np.mean([w is None for w in why])),
+                     "should be": "recognised" if name in should_pass else ("either" if name in either else "refused")})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/06a_metrics.ipynb #5c0a1002
 def summarise_groups(values: dict[str, np.ndarray], groups: np.ndarray, names, aggs: dict | None = None) -> pd.DataFrame:

@@ -4,15 +4,15 @@
 
 # %% ../nbs/pipeline.ipynb #260bd3fa
 from __future__ import annotations
-import argparse, importlib.metadata as md, logging, sys, time
+import argparse, importlib.metadata as md, json, logging, os, signal, sys, threading, time
 from datetime import datetime, timezone
 from pathlib import Path
 import yaml
 from .core import repo_root, git_sha, device_info, write_json
 
 # %% auto #0
-__all__ = ['PACKAGES', 'package_versions', 'load_profile', 'parse_overrides', 'select_notebooks', 'PipelineError', 'run_pipeline',
-           'main']
+__all__ = ['PACKAGES', 'INCOMPLETE', 'package_versions', 'load_profile', 'parse_overrides', 'select_notebooks', 'PipelineError',
+           'PipelineInterrupted', 'ipc_kernel_manager', 'unfinished_run', 'run_pipeline', 'main']
 
 # %% ../nbs/pipeline.ipynb #ed6eb954
 PACKAGES = ("torch", "numpy", "scikit-image", "matplotlib", "pandas", "papermill", "nbdev", "mlxtend", "imi")
@@ -43,7 +43,8 @@ def parse_overrides(pairs: list[str], allowed: set[str] | None = None) -> dict:
         if "=" not in kv: raise ValueError(f"--set takes KEY=VALUE, got {kv!r}")
         k, v = kv.split("=", 1)
         if allowed is not None and k not in allowed: raise ValueError(f"unknown config key {k!r}")
-        out[k] = yaml.safe_load(v)
+        try: out[k] = yaml.safe_load(v)
+        except yaml.YAMLError: raise ValueError(f"--set {k}: {v!r} is not a YAML value (quote a string with spaces or brackets)") from None
     return out
 
 def select_notebooks(nbs_dir: Path, only: list[str] | None = None) -> list[Path]:
@@ -57,6 +58,9 @@ def select_notebooks(nbs_dir: Path, only: list[str] | None = None) -> list[Path]
 
 # %% ../nbs/pipeline.ipynb #6b307687
 class PipelineError(RuntimeError): pass
+class PipelineInterrupted(PipelineError): pass
+class _NotebookFailed(Exception): pass   # (manifest entry, message): one notebook's failure, inside the runner
+INCOMPLETE = "incomplete"   # where a notebook executes (and a failed one stays) until its last cell has run
 
 class _QuietParameters(logging.Filter):
     """Keep the cells' own output in the log; drop papermill's bookkeeping lines. (Every notebook gets the whole
@@ -67,13 +71,48 @@ class _QuietParameters(logging.Filter):
         msg = record.getMessage()
         return not (msg.startswith(self.NOISE) or "does not contain a cell with tag 'parameters'" in msg)
 
+def ipc_kernel_manager():
+    "A kernel manager class whose kernels use local IPC sockets (files beside the connection file) instead of TCP."
+    from jupyter_client.manager import AsyncKernelManager
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kw): super().__init__(**kw); self.transport = "ipc"
+    return IPCKernelManager
+
+def unfinished_run(out_dir: Path, params: dict) -> tuple[dict | None, set[str]]:
+    "The manifest of an unfinished run into `out_dir` with these parameters, and the notebooks it finished."
+    try: m = json.loads((out_dir / "manifest.json").read_text())
+    except (OSError, ValueError): return None, set()
+    if m.get("status") == "ok" or m.get("parameters") != json.loads(json.dumps(params, default=str)): return None, set()
+    return m, {e["notebook"] for e in m.get("notebooks", []) if e.get("status") == "ok" and (out_dir / e["notebook"]).exists()}
+
+def _interrupt(signum, frame): raise KeyboardInterrupt(signal.Signals(signum).name)
+
+def _execute(nb: Path, out_dir: Path, params: dict, cell_timeout: int, log_output: bool) -> dict:
+    "Run one notebook into `incomplete/`, then move it beside the finished ones; its manifest entry, or raise."
+    import papermill as pm
+    partial, out = out_dir / INCOMPLETE / nb.name, out_dir / nb.name
+    partial.parent.mkdir(exist_ok=True); t0 = time.time()
+    entry = {"notebook": nb.name}
+    try:
+        pm.execute_notebook(str(nb), str(partial), parameters=params, cwd=str(nb.parent), kernel_name="python3",
+                            execution_timeout=cell_timeout, progress_bar=False, report_mode=False,
+                            log_output=log_output, kernel_manager_class=ipc_kernel_manager())
+    except pm.PapermillExecutionError as e:
+        if e.ename == "KeyboardInterrupt": raise KeyboardInterrupt from None
+        entry.update(seconds=round(time.time() - t0, 1), status="failed",
+                     error=f"cell {e.cell_index} (execution count {e.exec_count}): {e.ename}: {e.evalue}")
+        raise _NotebookFailed(entry, f"{nb.name} failed at cell {e.cell_index}: {e.ename}: {e.evalue}\n"
+                                   f"  the executed copy with the traceback: {partial}") from None
+    os.replace(partial, out)
+    return {**entry, "seconds": round(time.time() - t0, 1), "status": "ok"}
+
 def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: str | Path | None = None,
                  overrides: dict | None = None, cell_timeout: int | None = None,
                  nbs_dir: str | Path | None = None, params_dir: str | Path | None = None,
-                 log_output: bool = False) -> dict:
-    """Execute the notebooks at `profile`; return (and write) the manifest. Raises `PipelineError` on a failed cell.
-    With `log_output`, cell outputs (training progress bars among them) stream to the log as they are produced."""
-    import papermill as pm
+                 log_output: bool = False, fresh: bool = False) -> dict:
+    """Execute the notebooks at `profile`, resuming an unfinished run with the same parameters unless `fresh`;
+    return (and write) the manifest. Raises `PipelineError` on a failed cell, `PipelineInterrupted` on Ctrl-C or
+    SIGTERM. With `log_output`, cell outputs (training progress bars among them) stream to the log."""
     for h in logging.getLogger("papermill").handlers + [logging.getLogger("papermill")]:
         if not any(isinstance(f, _QuietParameters) for f in h.filters): h.addFilter(_QuietParameters())
     root = repo_root()
@@ -83,28 +122,39 @@ def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: s
     params = {**load_profile(profile, params_dir), **(overrides or {})}
     cell_timeout = cell_timeout or params.get("cell_timeout", 3600)
     notebooks = select_notebooks(nbs_dir, only)
+    prev, done = (None, set()) if fresh else unfinished_run(out_dir, params)
     manifest = {"profile": profile, "git_sha": git_sha(root), "started": datetime.now(timezone.utc).isoformat(),
                 "parameters": params, "cell_timeout_s": cell_timeout, "packages": package_versions(),
                 "device": device_info(), "python": sys.version.split()[0], "notebooks": [], "status": "running"}
     out_dir.mkdir(parents=True, exist_ok=True)
+    kept = [nb for nb in notebooks if nb.name in done]
+    if prev:
+        manifest["resumed_from"] = {"started": prev["started"], "git_sha": prev["git_sha"]}
+        print(f"[pipeline:{profile}] resuming the {prev['status']} run of {prev['started'][:19]}: {len(kept)} of "
+              f"{len(notebooks)} notebooks finished there are kept (--fresh starts over)", flush=True)
     for nb in notebooks:
-        print(f"[pipeline:{profile}] {nb.name} ...", flush=True)
-        t0 = time.time(); out = out_dir / nb.name
-        entry = {"notebook": nb.name, "output": str(out.relative_to(root)) if out.is_relative_to(root) else str(out)}
-        try:
-            pm.execute_notebook(str(nb), str(out), parameters=params, cwd=str(nbs_dir), kernel_name="python3",
-                                execution_timeout=cell_timeout, progress_bar=False, report_mode=False,
-                                log_output=log_output)
-        except pm.PapermillExecutionError as e:
-            entry.update(seconds=round(time.time() - t0, 1), status="failed",
-                         error=f"cell {e.cell_index} (execution count {e.exec_count}): {e.ename}: {e.evalue}")
-            manifest["notebooks"].append(entry); manifest["status"] = "failed"
-            write_json(out_dir / "manifest.json", manifest)
-            raise PipelineError(f"{nb.name} failed at cell {e.cell_index}: {e.ename}: {e.evalue}\n"
-                                f"  the executed copy with the traceback: {out}") from None
-        entry.update(seconds=round(time.time() - t0, 1), status="ok")
-        manifest["notebooks"].append(entry)
-        print(f"[pipeline:{profile}] {nb.name} done in {entry['seconds']} s", flush=True)
+        if nb not in kept: (out_dir / nb.name).unlink(missing_ok=True)   # no older copy passes for part of this run
+    on_main = threading.current_thread() is threading.main_thread()
+    old_term = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
+    try:
+        for nb in notebooks:
+            if nb in kept:
+                manifest["notebooks"].append(next(e for e in prev["notebooks"] if e["notebook"] == nb.name)); continue
+            print(f"[pipeline:{profile}] {nb.name} ...", flush=True)
+            write_json(out_dir / "manifest.json", {**manifest, "running": nb.name})
+            try: entry = _execute(nb, out_dir, params, cell_timeout, log_output)
+            except KeyboardInterrupt:
+                manifest["status"] = "interrupted"; write_json(out_dir / "manifest.json", manifest)
+                raise PipelineInterrupted(f"interrupted during {nb.name}; the same command resumes the run "
+                                          f"({len(manifest['notebooks'])} finished notebooks kept)") from None
+            except _NotebookFailed as e:
+                manifest["notebooks"].append(e.args[0]); manifest["status"] = "failed"
+                write_json(out_dir / "manifest.json", manifest); raise PipelineError(e.args[1]) from None
+            out = out_dir / nb.name
+            manifest["notebooks"].append({**entry, "output": str(out.relative_to(root)) if out.is_relative_to(root) else str(out)})
+            print(f"[pipeline:{profile}] {nb.name} done in {entry['seconds']} s", flush=True)
+    finally:
+        if old_term is not None: signal.signal(signal.SIGTERM, old_term)
     manifest.update(status="ok", finished=datetime.now(timezone.utc).isoformat(),
                     total_seconds=round(sum(n["seconds"] for n in manifest["notebooks"]), 1))
     write_json(out_dir / "manifest.json", manifest)
@@ -120,13 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cell-timeout", type=int, help="seconds one cell may run (default: the profile's, else 3600)")
     ap.add_argument("--set", nargs="+", default=[], metavar="KEY=VALUE", help="override parameters (YAML values)")
     ap.add_argument("--quiet", action="store_true", help="do not stream cell outputs to the log")
+    ap.add_argument("--fresh", action="store_true", help="start over instead of resuming an unfinished run")
     a = ap.parse_args(argv)
     try: overrides = parse_overrides(a.set)
     except ValueError as e: ap.error(str(e))
     if a.fig_dir: overrides["fig_dir"] = str(Path(a.fig_dir).resolve()) if Path(a.fig_dir).is_absolute() else a.fig_dir
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if not a.quiet: logging.getLogger("papermill").setLevel(logging.INFO)  # stream cell outputs (progress)
-    try: m = run_pipeline(a.profile, a.only, a.out, overrides, a.cell_timeout, log_output=not a.quiet)
+    try: m = run_pipeline(a.profile, a.only, a.out, overrides, a.cell_timeout, log_output=not a.quiet, fresh=a.fresh)
+    except PipelineInterrupted as e:
+        print(f"pipeline {e}", file=sys.stderr); return 130
     except PipelineError as e:
         print(f"pipeline failed: {e}", file=sys.stderr); return 1
     print(f"[pipeline:{a.profile}] all {len(m['notebooks'])} notebooks ran in {m['total_seconds']} s")

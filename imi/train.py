@@ -315,8 +315,9 @@ def main(argv: list[str] | None = None) -> int:
         params = load_profile(a.profile)
         task = parse_overrides(a.set).get("task", params.get("task", "mnist"))
         overrides = parse_overrides(a.set, allowed=TrainConfig.KEYS | set(task_option_names(task)))
-    except ValueError as e: ap.error(str(e))
-    params = {**params, **overrides}
+        TrainConfig.from_params(params := {**params, **overrides})   # a value of the wrong type or range: said before any work
+    except ValueError as e:
+        print(f"imi.train: {' '.join(str(e).split())}", file=sys.stderr); return 2
     device = init_distributed()
     try:
         train_from_params(params, resume=a.resume, device=device)

@@ -1,5 +1,5 @@
 """The papermill pipeline: a ci-profile smoke run into a temporary folder, and a failure that names its cell."""
-import json, subprocess, sys
+import json, signal, subprocess, sys, time
 import nbformat
 import pytest
 from conftest import ROOT
@@ -45,3 +45,50 @@ def test_unknown_profile_and_selection_errors(capsys):
         main(["--profile", "nope"])
     with pytest.raises(SystemExit, match="matches none"):
         main(["--profile", "ci", "--only", "99"])
+
+def _three_notebooks(nbs, flag):
+    "01 and 03 are instant; 02 sleeps while `flag` exists, after writing `started` beside it."
+    _notebook(nbs / "01_first.ipynb", "fig_dir = None", "x = 1")
+    _notebook(nbs / "02_slow.ipynb", "fig_dir = None",
+              f"import pathlib, time\nflag = pathlib.Path({str(flag)!r})\n"
+              "if flag.exists():\n    (flag.parent / 'started').write_text('x')\n    time.sleep(300)")
+    _notebook(nbs / "03_last.ipynb", "fig_dir = None", "z = 3")
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_run_resumes(tmp_path, sig, capsys):
+    nbs, out, flag = tmp_path / "nbs", tmp_path / "out", tmp_path / "slow"
+    nbs.mkdir(); flag.write_text("sleep"); _three_notebooks(nbs, flag)
+    code = ("import sys\nfrom imi.pipeline import run_pipeline, PipelineInterrupted\n"
+            f"try: run_pipeline('ci', nbs_dir={str(nbs)!r}, out_dir={str(out)!r})\n"
+            "except PipelineInterrupted as e: print(e); sys.exit(130)")
+    p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    t0 = time.time()
+    while not (tmp_path / "started").exists():
+        assert p.poll() is None and time.time() - t0 < 240, "the run ended (or hung) before the slow notebook began"
+        time.sleep(0.2)
+    p.send_signal(sig)
+    log = p.communicate(timeout=120)[0]
+    assert p.returncode == 130 and "interrupted during 02_slow.ipynb" in log, log[-2000:]
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["status"] == "interrupted" and [e["notebook"] for e in m["notebooks"]] == ["01_first.ipynb"]
+    finished = sorted(q.name for q in out.glob("[0-9]*.ipynb"))
+    assert finished == ["01_first.ipynb"], finished          # the half-run 02 does not look finished
+    assert (out / "incomplete" / "02_slow.ipynb").exists()
+    first = (out / "01_first.ipynb").stat().st_mtime_ns
+    flag.unlink()                                            # the same command again: it resumes
+    m = run_pipeline("ci", nbs_dir=nbs, out_dir=out)
+    assert "resuming the interrupted run" in capsys.readouterr().out
+    assert m["status"] == "ok" and [e["notebook"] for e in m["notebooks"]] == ["01_first.ipynb", "02_slow.ipynb", "03_last.ipynb"]
+    assert (out / "01_first.ipynb").stat().st_mtime_ns == first and (out / "03_last.ipynb").exists()
+    assert not (out / "incomplete" / "02_slow.ipynb").exists()
+
+def test_fresh_run_leaves_no_older_copy(tmp_path):
+    "A finished run is not resumed: the next run starts over and removes the copies it has not redone yet."
+    nbs, out = tmp_path / "nbs", tmp_path / "out"; nbs.mkdir()
+    _notebook(nbs / "01_ok.ipynb", "fig_dir = None", "x = 1")
+    _notebook(nbs / "02_bad.ipynb", "fig_dir = None", "y = 2")
+    run_pipeline("ci", nbs_dir=nbs, out_dir=out)
+    _notebook(nbs / "01_ok.ipynb", "fig_dir = None", "raise ValueError('now broken')")
+    with pytest.raises(PipelineError, match="01_ok.ipynb failed"):
+        run_pipeline("ci", nbs_dir=nbs, out_dir=out)
+    assert not list(out.glob("[0-9]*.ipynb")), "the previous run's 02 would pass for part of this one"

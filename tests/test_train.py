@@ -46,3 +46,28 @@ def test_cli_errors(tmp_path):
     r = subprocess.run([sys.executable, "-m", "imi.train", "--profile", "ci", "--set", "widht=3"], cwd=ROOT,
                        capture_output=True, text=True)
     assert r.returncode == 2 and "unknown config key 'widht'" in r.stderr
+
+def test_a_checkpoint_save_interrupted_midway_leaves_the_last_whole_one(tmp_path, monkeypatch):
+    "Ctrl-C (or a full disk) during a save: the checkpoint on disk is the last whole one, and the run resumes from it."
+    import imi.checkpoint as ckmod
+    from imi.config import TrainConfig
+    from imi.pipeline import load_profile
+    from imi.train import Trainer
+    cfg = TrainConfig.from_params({**load_profile("ci"), "train_samples": 128, "batch_size": 16, "run_dir": str(tmp_path)})
+    tr = Trainer(cfg, quiet=True)
+    tr.fit()
+    path = tr.checkpoint()
+    whole = load_checkpoint(path)["step"]
+    tr.step += 1                                    # a later state, whose save is cut off halfway
+    real_save = torch.save
+    def half_then_interrupt(obj, f, *a, **kw):
+        real_save(obj, f, *a, **kw)
+        data = Path(f).read_bytes(); Path(f).write_bytes(data[:len(data) // 2])
+        raise KeyboardInterrupt
+    monkeypatch.setattr(ckmod.torch, "save", half_then_interrupt)
+    with pytest.raises(KeyboardInterrupt): tr.checkpoint()
+    monkeypatch.setattr(ckmod.torch, "save", real_save)
+    assert load_checkpoint(path)["step"] == whole == cfg.steps
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == [], "a half-written file was left"
+    tr2 = Trainer(cfg.replace(train_samples=160), quiet=True)    # resumes from the whole one and trains on
+    assert tr2.fit(resume=True)["steps"] == tr2.cfg.steps and tr2.step > whole

@@ -52,8 +52,13 @@ def test_widget_edits_in_a_real_browser(lab, tmp_path):
         page.goto(f"{lab}/lab/tree/ui.ipynb")
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
-        page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
-        page.keyboard.press("Shift+Enter")
+        prompt = ".jp-Notebook .jp-Cell .jp-InputPrompt"
+        for attempt in range(6):   # the indicator can read idle before the editor takes keys: try until the cell runs
+            page.click(".jp-Notebook .jp-Cell .jp-InputArea-editor")
+            page.keyboard.press("Shift+Enter")
+            try: page.wait_for_function(f"!document.querySelector('{prompt}').innerText.includes('[ ]')", timeout=10_000); break
+            except sync_api.TimeoutError: continue
+        else: pytest.fail("the widget cell never started running after Shift+Enter, six times over a minute")
         box = page.wait_for_selector("input[placeholder^='e.g. put three']", timeout=120_000)
         strip_imgs = ".jp-OutputArea-output .widget-hbox .widget-vbox img"
         page.wait_for_function(f"document.querySelectorAll(\"{strip_imgs}\").length == 1", timeout=30_000)

@@ -148,7 +148,7 @@ def to_tensor_images(x) -> torch.Tensor:
     return x.permute(0, 3, 1, 2).contiguous()
 
 def to_rgb(img, size: int = 64) -> torch.Tensor:
-    "An avatar image (path, PIL image, or uint8 array [H, W, 3] / [3, H, W] of size x size) -> uint8 [3, size, size]."
+    "An avatar image (path, PIL image, uint8 array [H, W, 3] or [3, H, W]), resized -> uint8 [3, size, size]."
     from PIL import Image
     if isinstance(img, (str, Path)): img = load_image_file(img)
     if isinstance(img, Image.Image):   # a picture from disk: any size, resized like the renders
@@ -161,8 +161,8 @@ def to_rgb(img, size: int = 64) -> torch.Tensor:
         raise ValueError(f"an avatar image is RGB, [H, W, 3] or [3, H, W]; got shape {a.shape}")
     if min(a.shape[:2]) < MIN_IMAGE_SIDE:
         raise ValueError(f"got an image of {a.shape[1]} x {a.shape[0]} pixels: images need at least {MIN_IMAGE_SIDE} a side")
-    if a.shape[:2] != (size, size): raise ValueError(f"an avatar image is {size} x {size}; got {a.shape[0]} x {a.shape[1]}")
     if a.dtype != np.uint8: raise ValueError(f"an avatar image is uint8 in [0, 255]; got {a.dtype}")
+    if a.shape[:2] != (size, size): return to_rgb(Image.fromarray(np.ascontiguousarray(a)), size)   # resized as a picture is
     return to_tensor_images(a)[0]
 
 class AvatarEditDataset:

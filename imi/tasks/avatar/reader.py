@@ -15,8 +15,9 @@ from .attributes import ATTRIBUTES, ATTR_NAMES, N_VALUES, visibility
 from .data import AvatarData, to_tensor_images
 
 # %% auto #0
-__all__ = ['FACE', 'TORSO', 'AttributeReader', 'reader_loss', 'train_reader', 'attribute_accuracy', 'audit_reader', 'change_mask',
-           'edit_scores', 'reader_audit_line', 'save_reader', 'audit_frame', 'ship_reader', 'load_reader']
+__all__ = ['FACE', 'TORSO', 'AVATAR_BOUNDS', 'AttributeReader', 'reader_loss', 'train_reader', 'attribute_accuracy',
+           'audit_reader', 'change_mask', 'edit_scores', 'reader_audit_line', 'save_reader', 'audit_frame',
+           'ship_reader', 'load_reader', 'avatar_problem']
 
 # %% ../../../nbs/08d_attribute_reader.ipynb #423f7dfb
 FACE = (slice(14, 46), slice(16, 48))   # rows and columns of the eyes, eyebrows and mouth at 64 x 64
@@ -149,3 +150,21 @@ def load_reader(path) -> tuple[AttributeReader, dict]:
         raise ValueError(f"{path} reads other attribute values than this code's ATTRIBUTES (retrain it)")
     r = AttributeReader(ck["width"]); r.load_state_dict(cast_floats(ck["model"], torch.float32))
     return r.eval(), ck["card"]
+
+# %% ../../../nbs/08d_attribute_reader.ipynb #0ad0a002
+AVATAR_BOUNDS = {"colour": 0.05, "flat_border": 0.4, "flat_shading": 0.55}   # held-out avatars and model outputs lie above
+
+def avatar_problem(image: torch.Tensor) -> str | None:
+    "Why a uint8 RGB image [3, H, W] is not recognised as an avatar, or None when it is."
+    x = (image.permute(1, 2, 0) if isinstance(image, torch.Tensor) else torch.as_tensor(np.moveaxis(np.asarray(image), 0, -1))).int()
+    colour = float(((x.amax(-1) - x.amin(-1)) > 30).float().mean())
+    border = torch.cat([x[:2].reshape(-1, 3), x[-2:].reshape(-1, 3), x[:, :2].reshape(-1, 3), x[:, -2:].reshape(-1, 3)])
+    flat = float(((border - border.median(0).values).abs().amax(-1) < 24).float().mean())
+    alike = float(((x[:, 1:] - x[:, :-1]).abs().amax(-1) < 12).float().mean())
+    if colour < AVATAR_BOUNDS["colour"]:
+        return f"it is grey (only {colour:.0%} of its pixels in colour), where every avatar shows skin in colour"
+    if flat < AVATAR_BOUNDS["flat_border"]:
+        return f"its border is not one flat background colour (only {flat:.0%} of it near the median colour)"
+    if alike < AVATAR_BOUNDS["flat_shading"]:
+        return f"it is not flat-shaded (only {alike:.0%} of neighbouring pixels alike), where an avatar is drawn in flat colours"
+    return None

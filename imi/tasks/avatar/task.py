@@ -15,7 +15,7 @@ from ...task import Task, Evaluator, InstructionRefused
 from .attributes import ATTR_NAMES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
 from .text import Vocab, MAX_WORDS, interpret_instruction, tokenize
 from .data import build_avatar_data, AvatarEditDataset, AvatarPool, to_rgb
-from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line
+from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line, avatar_problem
 
 # %% auto #0
 __all__ = ['TASK', 'ReaderEvaluator', 'avatar_evaluator', 'AvatarOptions', 'AvatarTask']
@@ -110,7 +110,8 @@ class AvatarTask(Task):
             raise ValueError(f"start {spec!r} is not available for the avatar task: use random, or an image")
         return self.to_image(spec), None
     def read_state(self, image, evaluator):
-        "The attribute reader's reading of an avatar (it has no confidence rule: its reading is taken as it is)."
+        "The attribute reader's reading of an avatar (no confidence rule: taken as it is), or None when it is no avatar."
+        if (why := avatar_problem(image)) is not None: return None, f"not recognised as an avatar: {why}"
         return decode_attributes(evaluator.reader.predict(image[None]).numpy())[0], "read by the attribute reader"
     def applies(self, state, text: str):
         """The avatar after `text`, or None when the words do not say.

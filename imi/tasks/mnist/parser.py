@@ -14,9 +14,9 @@ from .edits import SLOTS, SLOT_CLASSES
 from .data import N_TYPES
 
 # %% auto #0
-__all__ = ['CELL_PX', 'CanvasParser', 'box_crops', 'CropReader', 'slot_accuracy', 'gt_canvases', 'train_parser',
+__all__ = ['CELL_PX', 'CANVAS_BOUNDS', 'CanvasParser', 'box_crops', 'CropReader', 'slot_accuracy', 'gt_canvases', 'train_parser',
            'train_crop_reader', 'audit_triplets', 'audit_parser', 'calibrate_parser', 'audit_line', 'save_parser',
-           'load_parser', 'audit_table', 'ship_parser', 'errors_by_image', 'concentration']
+           'load_parser', 'audit_table', 'ship_parser', 'canvas_problem', 'errors_by_image', 'concentration']
 
 # %% ../../../nbs/06b_canvas_parser.ipynb #fb3b2a6c
 class CanvasParser(nn.Module):
@@ -219,6 +219,24 @@ def ship_parser(parser: CanvasParser, card: dict, path, command: str = "make rep
                 "hardware": f"{card['device']}, {card['threads']} threads, fp32", "code": f"git {card['git_sha']}"},
                {f"Audit on {a['canvases']:,} held-out ground-truth test canvases (MNIST images never seen in training)": audit_table(a)})
     return Path(path)
+
+# %% ../../../nbs/06b_canvas_parser.ipynb #0bd0a002
+CANVAS_BOUNDS = {"dark": 0.5, "mid": 0.2, "specks": 20}   # held-out canvases and model outputs lie inside (the audit)
+
+def canvas_problem(canvas: torch.Tensor) -> str | None:
+    "Why a uint8 canvas [1, H, W] (white strokes on black) is not recognised as a digit canvas, or None when it is."
+    from skimage.measure import label
+    x = canvas[0].numpy() if isinstance(canvas, torch.Tensor) else np.asarray(canvas)[0]
+    dark, mid = float((x < 40).mean()), float(((x >= 40) & (x < 200)).mean())
+    lab = label(x >= 128, connectivity=2)
+    specks = int((np.bincount(lab.ravel())[1:] < 4).sum())
+    if dark < CANVAS_BOUNDS["dark"]:
+        return f"only {dark:.0%} of it is near black, where a digit canvas is mostly black (at least {CANVAS_BOUNDS['dark']:.0%})"
+    if mid > CANVAS_BOUNDS["mid"]:
+        return f"{mid:.0%} of it is mid-grey, where a digit canvas is black with white strokes (at most {CANVAS_BOUNDS['mid']:.0%})"
+    if specks > CANVAS_BOUNDS["specks"]:
+        return f"it holds {specks} scattered specks, where a digit canvas holds one digit"
+    return None
 
 # %% ../../../nbs/06b_canvas_parser.ipynb #4b4cf83b
 def errors_by_image(parser: CanvasParser, test_ds, n: int, seed: int = 0) -> dict[str, np.ndarray]:

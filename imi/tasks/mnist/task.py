@@ -13,7 +13,7 @@ from ...task import Task, Evaluator, InstructionRefused
 from .edits import (VOCAB, ACTIONS, SLOT_CLASSES, PLACEMENTS, EMPTY, Label, encode, parse_instruction,
                                    apply_instruction, check_label, describe_label, suggest)
 from .data import load_mnist, make_splits, render_canvas, to_canvas, light_background, IMG_SIZE
-from .parser import load_parser, save_parser, train_parser, calibrate_parser, audit_parser, audit_line
+from .parser import load_parser, save_parser, train_parser, calibrate_parser, audit_parser, audit_line, canvas_problem
 from .evaluate import score, summarise_scores
 
 # %% auto #0
@@ -107,7 +107,8 @@ class MnistTask(Task):
             if notes is not None: notes.append("the start image is dark on a light background: inverted to white strokes on black")
         return img, None
     def read_state(self, image, evaluator):
-        "The parser's confident reading of a canvas, or None (with why) when it is unsure."
+        "The parser's confident reading of a canvas, or None (with why) when it is unsure or the image is no canvas."
+        if (why := canvas_problem(image)) is not None: return None, f"not recognised as a digit canvas: {why}"
         labels, conf = evaluator.parser.read(image[None])
         lab = evaluator.parser.confident(labels, conf)[0]
         if lab[0] < 0: return None, f"the parser cannot read the digit (confidence {float(conf[0]):.2f} < {evaluator.parser.digit_threshold:.2f})"
