@@ -7,7 +7,7 @@ PROFILE ?= cpu
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.imi-installed
 
-.PHONY: install install-docs browser test test-ui test-docs reproduce figures compositional docs lab bench-dataset export clean-nbs
+.PHONY: install install-docs browser test test-ci test-ui test-docs reproduce figures compositional docs lab bench-dataset export clean-nbs
 
 # Create .venv when missing; install torch first (a CPU wheel here; TORCH= picks another spec), then imi[dev].
 $(STAMP): settings.ini setup.py
@@ -18,10 +18,17 @@ $(STAMP): settings.ini setup.py
 
 install: $(STAMP)
 
-# Notebooks clean and imi/ in sync with nbs/ first (tests/test_sync.py), then every test.
+# Notebooks clean and imi/ in sync with nbs/ first (tests/test_sync.py), then every test but the end-to-end ones, in two
+# processes (pytest-xdist; JOBS=1 for one). Every notebook runs here once, under nbdev's test runner.
+JOBS ?= 2
 test: install
 	$(BIN)/python -m pytest -q -x tests/test_sync.py
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n $(JOBS) -m "not end_to_end" tests
+
+# The end-to-end test CI adds (about 10 minutes on 2 cores): every numbered notebook through the papermill pipeline at
+# the ci profile, training its tiny models, into a temporary folder; the manifest and every figure checked.
+test-ci: install
+	$(BIN)/python -m pytest -q -m end_to_end tests
 
 # The real-browser test of the interactive widget: JupyterLab + headless Chromium (Debian's package) + Playwright.
 test-ui: install browser

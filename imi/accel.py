@@ -12,7 +12,7 @@ import torch.distributed as dist
 from .core import write_json, cpu_model
 from .model import ModelConfig
 from .editing import build_model
-from .losses import imi_losses
+from .editing_losses import losses_for
 
 # %% auto #0
 __all__ = ['SyncBN', 'convert_sync_bn', 'is_main', 'world', 'init_distributed', 'probe_precision', 'timed_choice',
@@ -134,9 +134,10 @@ def autocast(device: torch.device, dtype):
 
 # %% ../nbs/accel.ipynb #5c4ed012
 class _Losses(nn.Module):
-    "imi_losses as a module (what torch.compile compiles)."
-    def __init__(self, model, weights): super().__init__(); self.model, self.weights = model, weights
-    def forward(self, *a): return imi_losses(self.model, *a, self.weights)
+    "The model's training losses as a module (what torch.compile compiles)."
+    def __init__(self, model, weights):
+        super().__init__(); self.model, self.weights, self.losses = model, weights, losses_for(model)
+    def forward(self, *a): return self.losses(self.model, *a, self.weights)
 
 def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = False):
     "`make(dtype)` for `probe_precision`: a fresh model of `model_cfg` and one training step on random data, in `dtype`."

@@ -65,11 +65,9 @@ class EditingIMI(IMI):
             return {"image": compose(source, x, mask), "raw": x, "mask": mask, "pred_mask": pred}
         return {"image": x, "raw": x, "mask": mask, "pred_mask": None}
 
-    def condition(self, source, tokens, lengths):
-        "phi_im of the source, phi_I, phi_fc and (with skips) the source's features: what `generate` needs for an edit."
-        phi_s, feats = self.img_enc.encode(source)
-        phi_i = self.txt_enc(tokens, lengths)
-        return phi_s, phi_i, self.fuse(phi_s, phi_i), (feats if self.cfg.skips else None)
+    def source_skips(self, feats):
+        "What G reads of the source's block activations: all four with `skips`, else nothing."
+        return feats if self.cfg.skips else None
 
 def build_model(cfg: ModelConfig) -> IMI:
     "The paper's `IMI`, or `EditingIMI` when one of our editing switches (skips, FiLM, SIM compose) is on."

@@ -11,7 +11,8 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['KIND_NAMES', 'MNIST_WEIGHTS', 'AVATAR_WEIGHTS', 'LAMBDAS', 'ce', 'feature_matching', 'label_loss', 'select_kind',
            'triplet_conditions', 'sample_kinds', 'derangement', 'permutation_conditions', 'LossWeights', 'total_d',
-           'total_g', 'g_objective', 'choose_update', 'region_means', 'edit_terms', 'imi_losses', 'unlabelled_losses']
+           'total_g', 'choose_update', 'triplet_codes', 'kind_labels', 'true_keep', 'adversarial_terms', 'with_totals',
+           'imi_losses', 'unlabelled_losses']
 
 # %% ../nbs/03_losses.ipynb #efdf415d
 def ce(logit: torch.Tensor, target: float) -> torch.Tensor:
@@ -86,113 +87,86 @@ AVATAR_WEIGHTS = LossWeights(1.0, 1.0, 1.0, 1.0, 1.0)
 LAMBDAS = {"mnist": MNIST_WEIGHTS, "avatar": AVATAR_WEIGHTS}   # the paper's lambda set of each experiment
 
 def total_d(t: dict, w: LossWeights) -> torch.Tensor:
-    """Eq 37 (eq 21 when the label terms are 0).
-
-    With `label_dfake` (ours: D also classifies generated images) added to the fake term."""
-    d = w.rr * (t["d_rr"] + t["label_real"]) + w.rw * (t["d_rw"] + t["label_real"]) + w.fr * t["d_fr"]
-    return d + w.fr * t["label_dfake"] if "label_dfake" in t else d
+    "Eq 37 (eq 21 when the label terms are 0)."
+    return w.rr * (t["d_rr"] + t["label_real"]) + w.rw * (t["d_rw"] + t["label_real"]) + w.fr * t["d_fr"]
 
 def total_g(t: dict, w: LossWeights) -> torch.Tensor:
     "Eq 38 (eq 22 when the label term is 0)."
     return w.gfr * (t["g_fr"] + t["label_fake"]) + w.f * t["fmatch"]
 
-def g_objective(t: dict, w: LossWeights) -> torch.Tensor:
-    "What the generator side minimises: eq 38 (the paper's total) plus our reconstruction term when `w.rec` > 0."
-    return t["loss_g"] + w.rec * t["recon"] if w.rec else t["loss_g"]
-
 def choose_update(loss_d: float, loss_g: float) -> str:
     "Eq 23: 'dis' (step D and the encoders) when L_D > L_G, else 'gen' (step G and the encoders)."
     return "dis" if float(loss_d) > float(loss_g) else "gen"
 
-# %% ../nbs/03_losses.ipynb #4ece017e
-def region_means(err: torch.Tensor, change: torch.Tensor) -> torch.Tensor:
-    """The mean of `err` inside the change plus its mean outside it, per sample, averaged.
-
-    `err` and `change` are [B, 1, H, W]."""
-    inside = (err * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1)
-    outside = (err * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
-    return (inside + outside).mean()
-
-def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str) -> dict:
-    "The pixel term toward the real image `x` and the mask term, given the generator's parts and the true keep-mask."
-    fake = parts["image"]
-    if not recon_balance or keep is None: t = {"recon": (fake.float() - x.float()).abs().mean()}
-    else:
-        change = 1 - keep[:, :1].float()
-        t = {"recon": region_means((fake.float() - x.float()).abs().mean(1, keepdim=True), change)}
-        if parts["raw"] is not fake:   # composed: G's own drawing inside the change
-            raw_in = ((parts["raw"].float() - x.float()).abs().mean(1, keepdim=True) * change).sum((1, 2, 3))
-            t["recon"] = t["recon"] + (raw_in / change.sum((1, 2, 3)).clamp_min(1)).mean()
-    pm = parts["pred_mask"]
-    if pm is not None and keep is not None:
-        if mask_loss == "mse": t["mask"] = F.mse_loss(pm.float(), keep.float())
-        else:
-            on = (kind == 2).float()
-            bce = F.binary_cross_entropy(pm[:, :1].float().clamp(1e-6, 1 - 1e-6), keep[:, :1].float(), reduction="none")
-            change = 1 - keep[:, :1].float()
-            per = (bce * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1) + \
-                  (bce * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
-            t["mask"] = (per * on).sum() / on.sum().clamp_min(1)
-    return t
-
 # %% ../nbs/03_losses.ipynb #78a1ffcc
-def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind,
-               weights: LossWeights, mask_target: torch.Tensor | None = None, detach_fake: bool = False,
-               aux_fake: bool = False, recon_balance: bool = False, mask_loss: str = "mse", teacher=None) -> dict:
-    """All loss terms of one training iteration (eqs 10-22 and 28-38).
+def triplet_codes(model, source, target, tokens, lengths, kind) -> dict:
+    """Eqs 1-3 and 17-20 for a batch: the codes of both images and the instruction, the right and wrong conditions.
 
-    With the SIM mask term when the model has SIM, and ours where switched on."""
-    cfg = model.cfg
-    if cfg.skips: (phi_s, f_s), (phi_t, f_t) = model.img_enc.encode(source), model.img_enc.encode(target)
-    else: phi_s, phi_t = model.img_enc(source), model.img_enc(target)
+    Per sample's kind: `x` the real image the right condition describes, `cond_img` the image it was encoded from,
+    `phi_im` its code and `phi_i` its instruction vector (zero for kinds 0 and 1); `feats_s`, `feats_t` the encoder's
+    block activations of both images."""
+    (phi_s, f_s), (phi_t, f_t) = model.img_enc.encode(source), model.img_enc.encode(target)
     phi_i = model.txt_enc(tokens, lengths)
     zero = torch.zeros_like(phi_i)
     c_s, c_t, c_i = model.fuse(phi_s, zero), model.fuse(phi_t, zero), model.fuse(phi_s, phi_i)
     c_r, c_w = triplet_conditions(c_s, c_t, c_i, kind)
-    x = select_kind(kind, source, target, target)
-    lab = select_kind(kind, source_label, target_label, target_label) if source_label is not None else None
-    # the image the right condition was encoded from, and its instruction vector (SIM and the skips read them)
-    cond_img = select_kind(kind, source, target, source)
-    skips = [select_kind(kind, a, b, a) for a, b in zip(f_s, f_t)] if cfg.skips else None
-    keep = None
-    if mask_target is not None:
-        ones = torch.ones_like(mask_target)   # kinds 0 and 1 reproduce the image they read: nothing changes
-        keep = select_kind(kind, ones, ones, mask_target)
-    parts = model.generate_parts(select_kind(kind, phi_s, phi_t, phi_s), select_kind(kind, zero, zero, phi_i), c_r, cond_img, z,
-                                 skips=skips, teacher=None if teacher is None or keep is None else (teacher, keep))
-    fake = parts["image"]
-    real_feats, fake_feats = model.dis.features(x), model.dis.features(fake)
+    return {"c_r": c_r, "c_w": c_w, "x": select_kind(kind, source, target, target),
+            "cond_img": select_kind(kind, source, target, source), "phi_im": select_kind(kind, phi_s, phi_t, phi_s),
+            "phi_i": select_kind(kind, zero, zero, phi_i), "feats_s": f_s, "feats_t": f_t}
+
+def kind_labels(kind, source_label, target_label):
+    "The label of the real image each sample's right condition describes (None for tasks without labels)."
+    return select_kind(kind, source_label, target_label, target_label) if source_label is not None else None
+
+def true_keep(kind, mask_target):
+    "SIM's true keep-mask per sample: all ones for kinds 0 and 1 (they reproduce the image they read), else the triplet's."
+    if mask_target is None: return None
+    ones = torch.ones_like(mask_target)
+    return select_kind(kind, ones, ones, mask_target)
+
+def adversarial_terms(model, e: dict, fake, lab, detach_fake: bool = False) -> dict:
+    """Eqs 10-16 and 28-33: D's three terms, G's term, feature matching and the label terms, on `e["x"]` and `fake`.
+
+    `detach_fake`: D's fake term sees a constant image (most GAN code); off, the paper's literal reading."""
+    real_feats, fake_feats = model.dis.features(e["x"]), model.dis.features(fake)
     phi_real, phi_fake = real_feats[-1], fake_feats[-1]
-    real_r, real_w = model.dis.judge(phi_real, c_r, c_w)
-    fake_r = model.dis.judge(phi_fake, c_r)   # eqs 12 and 13 score the same logit against 0 and 1
-    phi_det = model.dis.features(fake.detach())[-1] if (detach_fake or aux_fake) else None
-    fake_d = model.dis.judge(phi_det, c_r) if detach_fake else fake_r
-    t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_d, 0.0), "g_fr": ce(fake_r, 1.0),
-         "fmatch": feature_matching(real_feats, fake_feats),
-         "label_real": label_loss(model.dis.classify(phi_real), lab),
-         "label_fake": label_loss(model.dis.classify(phi_fake), lab), **edit_terms(parts, x, keep, kind, recon_balance, mask_loss)}
-    if aux_fake and lab is not None: t["label_dfake"] = label_loss(model.dis.classify(phi_det), lab)
+    real_r, real_w = model.dis.judge(phi_real, e["c_r"], e["c_w"])
+    fake_r = model.dis.judge(phi_fake, e["c_r"])   # eqs 12 and 13 score the same logit against 0 and 1
+    fake_d = model.dis.judge(model.dis.features(fake.detach())[-1], e["c_r"]) if detach_fake else fake_r
+    return {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_d, 0.0), "g_fr": ce(fake_r, 1.0),
+            "fmatch": feature_matching(real_feats, fake_feats),
+            "label_real": label_loss(model.dis.classify(phi_real), lab),
+            "label_fake": label_loss(model.dis.classify(phi_fake), lab)}
+
+def with_totals(t: dict, weights: LossWeights, fake, kind=None) -> dict:
+    "The terms `t` with eqs 37-38 (21-22) added, the SIM mask term in both, and the generated images."
     t["loss_d"], t["loss_g"] = total_d(t, weights), total_g(t, weights)
     if "mask" in t: t["loss_d"] = t["loss_d"] + weights.mask * t["mask"]; t["loss_g"] = t["loss_g"] + weights.mask * t["mask"]
-    t["fake"], t["kind"] = fake, kind
+    t["fake"] = fake
+    if kind is not None: t["kind"] = kind
     return t
+
+def imi_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind, weights: LossWeights,
+               mask_target: torch.Tensor | None = None, detach_fake: bool = False) -> dict:
+    """All loss terms of one training iteration (eqs 10-22 and 28-38), with SIM's mask MSE when the model has SIM.
+
+    `recon`, the pixel L1 toward the real image, is logged; it trains only in our objective (`03b_editing_losses`)."""
+    e = triplet_codes(model, source, target, tokens, lengths, kind)
+    keep = true_keep(kind, mask_target)
+    parts = model.generate_parts(e["phi_im"], e["phi_i"], e["c_r"], e["cond_img"], z)
+    t = adversarial_terms(model, e, parts["image"], kind_labels(kind, source_label, target_label), detach_fake)
+    t["recon"] = (parts["image"].float() - e["x"].float()).abs().mean()
+    if parts["pred_mask"] is not None and keep is not None: t["mask"] = F.mse_loss(parts["pred_mask"].float(), keep.float())
+    return with_totals(t, weights, parts["image"], kind)
 
 # %% ../nbs/03_losses.ipynb #edb98443
 def unlabelled_losses(model, images, z, weights: LossWeights, generator: torch.Generator | None = None) -> dict:
     "Loss terms of one batch of unlabelled images (source = target, no instruction; eqs 39-41 with eqs 10-16, 21-22)."
-    cfg = model.cfg
     phi, feats = model.img_enc.encode(images)
-    zero = images.new_zeros(len(images), cfg.text_dim)
+    zero = images.new_zeros(len(images), model.cfg.text_dim)
     c_r, c_w = permutation_conditions(model.fuse(phi, zero), generator)
-    ones = torch.ones_like(images) if cfg.sim != "none" else None
-    fake, _ = model.generate(phi, zero, c_r, images, z, mask=ones, skips=feats if cfg.skips else None)
-    real_feats, fake_feats = model.dis.features(images), model.dis.features(fake)
-    real_r, real_w = model.dis.judge(real_feats[-1], c_r, c_w)
-    fake_r = model.dis.judge(fake_feats[-1], c_r)
-    zero_t = torch.zeros((), device=images.device)
-    t = {"d_rr": ce(real_r, 1.0), "d_rw": ce(real_w, 0.0), "d_fr": ce(fake_r, 0.0), "g_fr": ce(fake_r, 1.0),
-         "fmatch": feature_matching(real_feats, fake_feats), "label_real": zero_t, "label_fake": zero_t,
-         "recon": (fake.float() - images.float()).abs().mean()}
-    t["loss_d"], t["loss_g"] = total_d(t, weights), total_g(t, weights)
-    t["fake"] = fake
-    return t
+    ones = torch.ones_like(images) if model.cfg.sim != "none" else None
+    fake, _ = model.generate(phi, zero, c_r, images, z, mask=ones, skips=model.source_skips(feats))
+    t = adversarial_terms(model, {"x": images, "c_r": c_r, "c_w": c_w}, fake, None)
+    t["recon"] = (fake.float() - images.float()).abs().mean()
+    return with_totals(t, weights, fake)

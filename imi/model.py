@@ -244,10 +244,15 @@ class IMI(nn.Module):
         o = self.generate_parts(*args, **kw)
         return o["image"], o["mask"]
 
+    def source_skips(self, feats):
+        "What G reads of the source's block activations `feats`: nothing in the paper's model (the editing model, 02b)."
+        return None
+
     def condition(self, source, tokens, lengths):
-        "phi_im of the source, phi_I, phi_fc and the source's features for skips (None here): what an edit needs."
-        phi_s, phi_i = self.img_enc(source), self.txt_enc(tokens, lengths)
-        return phi_s, phi_i, self.fuse(phi_s, phi_i), None
+        "phi_im of the source, phi_I, phi_fc and what G reads of the source's features: what an edit needs."
+        phi_s, feats = self.img_enc.encode(source)
+        phi_i = self.txt_enc(tokens, lengths)
+        return phi_s, phi_i, self.fuse(phi_s, phi_i), self.source_skips(feats)
 
     @torch.no_grad()
     def edit(self, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, z=None, with_mask: bool = False):

@@ -14,7 +14,8 @@ import torch.distributed as dist
 from .core import git_sha, repo_root, write_json, device_info
 from .model import IMI, scale_pixels, unscale_pixels
 from .editing import build_model
-from .losses import imi_losses, unlabelled_losses, sample_kinds, g_objective
+from .losses import unlabelled_losses, sample_kinds
+from .editing_losses import losses_for, g_objective
 from .sim import equality_mask
 from .config import TrainConfig
 from .accel import (convert_sync_bn, is_main, world, init_distributed, probe_training, resolve_precision, autocast,
@@ -74,11 +75,11 @@ def model_inputs(b: dict, output: str, device, channels_last: bool = False, mask
 
 class _Step(nn.Module):
     "The training forward as a module, so DistributedDataParallel can wrap it."
-    def __init__(self, model: IMI, weights, **switches):
-        super().__init__(); self.model, self.weights, self.switches = model, weights, switches
+    def __init__(self, model: IMI, weights, losses):
+        super().__init__(); self.model, self.weights, self.losses = model, weights, losses
     def forward(self, *args, unlabelled=None, generator=None, **kw):
         if unlabelled is not None: return unlabelled_losses(self.model, unlabelled, kw["z"], self.weights, generator)
-        return imi_losses(self.model, *args, weights=self.weights, **self.switches, **kw)
+        return self.losses(self.model, *args, weights=self.weights, **kw)
 
 def make_adam(params, cfg: TrainConfig) -> torch.optim.Adam:
     "An Adam of the config's lr and betas in the config's implementation (`adam`: loop, foreach or fused)."
@@ -143,7 +144,7 @@ def validate_model(model: IMI, valid_ds, cfg: TrainConfig, n: int, device="cpu",
         x = model_inputs(b, cfg.model.output, device, channels_last, cfg.needs_mask_target)
         z = torch.randn(len(chunk), model.cfg.z_dim, generator=step_generator(cfg.seed, int(chunk[0]), 1))
         with autocast(device, amp_dtype):
-            out = imi_losses(model, **x, z=z.to(device), kind=torch.full((len(chunk),), 2, device=device),
+            out = losses_for(model)(model, **x, z=z.to(device), kind=torch.full((len(chunk),), 2, device=device),
                              weights=cfg.loss_weights())
         gen = unscale_pixels(out["fake"].float().cpu(), cfg.model.output).float()
         fm.append(float(out["fmatch"]) * len(chunk))
@@ -235,8 +236,7 @@ class Trainer(TrainerRecords):
     def _step_module(self) -> nn.Module:
         "The losses' forward as a module: DDP-wrapped when distributed, compiled when `compile` says so."
         cfg = self.cfg
-        step = _Step(self.model, self.weights, detach_fake=cfg.loss.detach_fake, aux_fake=cfg.loss.aux_fake,
-                     recon_balance=cfg.loss.recon_balance, mask_loss=cfg.loss.mask_loss)
+        step = _Step(self.model, self.weights, losses_for(self.model, cfg.loss))
         if self.world > 1:
             from torch.nn.parallel import DistributedDataParallel as DDP
             step = DDP(step, device_ids=[self.device.index] if self.device.type == "cuda" else None,

@@ -5,6 +5,7 @@ import pytest
 from conftest import ROOT
 from imi.pipeline import run_pipeline, PipelineError, main
 
+@pytest.mark.end_to_end
 def test_ci_profile_runs_every_notebook(tmp_path):
     out, figs = tmp_path / "out", tmp_path / "figs"
     r = subprocess.run([sys.executable, "-m", "imi.pipeline", "--profile", "ci", "--out", str(out),

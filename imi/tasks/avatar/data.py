@@ -111,7 +111,7 @@ def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test
         if progress: print(f"rendering {len(avs):,} avatars into {d} ({why}) ...", flush=True)
         t0 = time.time()
         d.mkdir(parents=True, exist_ok=True)
-        tmp = d / "images.npy.partial"
+        tmp = d / f"images.npy.partial-{os.getpid()}"   # two processes rendering at once each finish theirs
         images = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(avs), size, size, 3))
         chunk = 256
         chunks = [avs[i:i + chunk] for i in range(0, len(avs), chunk)]
