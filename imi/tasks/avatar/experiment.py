@@ -4,7 +4,7 @@
 
 # %% ../../../nbs/09_aimi.ipynb #10eb5054
 from __future__ import annotations
-import json, warnings
+import copy, json, warnings
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -12,12 +12,14 @@ import torch
 from ...metrics import summarise_groups
 from ...config import TrainConfig
 from ...ablate import variant_config, task_base
-from .attributes import ATTR_NAMES
+from .attributes import ATTR_NAMES, decode_attributes
+from .text import describe_edit_held_out, interpret_instruction
 from .task import AvatarTask
 
 # %% auto #0
 __all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
-           'ab_scale', 'reader_quality', 'ABRater', 'final_rows', 'claim_verdict']
+           'held_out_phrasing', 'phrasing_columns', 'ab_scale', 'reader_quality', 'ABRater', 'final_rows',
+           'claim_verdict']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -80,6 +82,23 @@ def avatar_table(scores: dict[str, dict], groups: np.ndarray, ci: bool = False, 
                 row[f"{k}_lo"], row[f"{k}_hi"] = bootstrap_ci(cols[k], seed=seed)
         rows.append(row)
     return pd.DataFrame(rows)
+
+# %% ../../../nbs/09_aimi.ipynb #3567dfa1
+def held_out_phrasing(ds, seed: int = 0):
+    "A copy of an avatar test split whose instructions are in the held-out phrasing (`describe_edit_held_out`), seeded."
+    rng = np.random.default_rng(seed)
+    src, tgt = decode_attributes(ds.data.codes[ds.src]), decode_attributes(ds.data.codes[ds.tgt])
+    out = copy.copy(ds)
+    out.texts = [describe_edit_held_out(ATTR_NAMES[int(a)], s, t, rng) for a, s, t in zip(ds.groups, src, tgt)]
+    return out
+
+def phrasing_columns(ds, vocab) -> dict[str, float]:
+    "Of a split's instructions: the share with a word the vocabulary lacks, and the share the editor's interpreter reads right."
+    src, tgt = decode_attributes(ds.data.codes[ds.src]), decode_attributes(ds.data.codes[ds.tgt])
+    right = [interpret_instruction(t, s) == (ATTR_NAMES[int(a)], d[ATTR_NAMES[int(a)]])
+             for t, s, d, a in zip(ds.texts, src, tgt, ds.groups)]
+    return {"with unknown words": float(np.mean([bool(vocab.unknown(t)) for t in ds.texts])),
+            "interpreter right": float(np.mean(right))}
 
 # %% ../../../nbs/09_aimi.ipynb #1434f575
 def ab_scale(a: np.ndarray, b: np.ndarray, better: float, much: float) -> np.ndarray:

@@ -11,8 +11,9 @@ from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR
                                          ACCESSORIES, FACIAL_HAIR, BACKGROUNDS, COLORED_HATS, visible)
 
 # %% auto #0
-__all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'MAX_WORDS', 'REMOVE_WORDS', 'describe_edit',
-           'crowd_noise', 'tokenize', 'Vocab', 'interpret_instruction']
+__all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'HELD_OUT_WORDS', 'SAME_WORDS', 'MAX_WORDS',
+           'REMOVE_WORDS', 'describe_edit', 'crowd_noise', 'tokenize', 'Vocab', 'describe_edit_held_out',
+           'interpret_instruction']
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #03138a65
 PRONOUNS = [("him", "his", "he"), ("her", "her", "she"), ("them", "their", "they")]
@@ -135,9 +136,47 @@ class Vocab:
         return torch.tensor([i + [0] * (T - len(i)) for i in ids]), torch.tensor([len(i) for i in ids])
     def decode(self, tokens) -> str: return " ".join(self.itos[int(t)] for t in tokens if int(t) != 0)
 
+# %% ../../../nbs/08b_avatar_instructions.ipynb #7c558bf0
+HELD_OUT_WORDS = {"colour": "color", "grey": "gray", "moustache": "mustache", "armour": "armor", "blonde": "blond",
+                  "red": "crimson", "purple": "violet", "background": "backdrop", "glasses": "spectacles"}
+SAME_WORDS = {v: k for k, v in HELD_OUT_WORDS.items()}   # the editor's interpreter reads each synonym as the generator's word
+
+def _held_out_core(attr: str, src: dict, tgt: dict, rng) -> str:
+    "The change in templates of the held-out phrasing (word orders the generator never uses)."
+    obj, pos, subj = _choice(rng, PRONOUNS)
+    old, new = src[attr], tgt[attr]
+    if attr in ("background", "skin", "eyes", "eyebrows", "mouth") and not (attr == "eyebrows" and new == "none"):
+        noun = {"background": "the background", "skin": f"{pos} skin", "eyes": f"{pos} eyes", "eyebrows": f"{pos} eyebrows",
+                "mouth": f"{pos} mouth"}[attr]
+        return _choice(rng, [f"{noun} should be {new}", f"switch {noun} to {new}", f"i would like {noun} {new}",
+                             f"{new} {noun.split()[-1]} this time"])
+    if attr in ("hair_color", "facial_hair_color", "hat_color", "clothing_color"):
+        part = {"hair_color": "hair", "hat_color": tgt["top"], "clothing_color": tgt["clothing"],
+                "facial_hair_color": "beard" if "beard" in tgt["facial_hair"] else "moustache"}[attr]
+        return _choice(rng, [f"{pos} {part} should be {new}", f"switch the {part} colour to {new}",
+                             f"recolour the {part} {new}", f"{new} {part} instead"])
+    if attr == "eyebrows": return _choice(rng, ["no more eyebrows", f"{subj} should have no eyebrows"])
+    if attr in ("facial_hair", "accessory") and new == "none": return _choice(rng, [f"lose the {old}", f"get rid of the {old}", f"without the {old}"])
+    thing = {"facial_hair": f"{tgt['facial_hair_color']} {new}", "accessory": new,
+             "clothing": f"{tgt['clothing_color']} {new}" if visible("clothing_color", tgt) else new}.get(attr)
+    if attr == "top":
+        if new == "bald": return _choice(rng, [f"{subj} should be bald", f"shave off all {pos} hair"])
+        thing = (f"{tgt['hat_color']} {new}" if new in COLORED_HATS else new) if new in HATS else f"{tgt['hair_color']} {new} hair"
+    return _choice(rng, [f"{subj} should have {_a(thing) if not thing.endswith('hair') else thing}",
+                         f"switch to {_a(thing) if not thing.endswith('hair') else thing}",
+                         f"how about {_a(thing) if not thing.endswith('hair') else thing}"])
+
+def describe_edit_held_out(attr: str, src: dict, tgt: dict, rng: np.random.Generator, swap_p: float = 0.7) -> str:
+    """An instruction in the held-out phrasing: templates and synonyms the generator never uses (test only).
+
+    Each word with a held-out synonym (US spellings, colour words beyond the value names, other nouns) is swapped with
+    probability `swap_p`."""
+    words = _held_out_core(attr, src, tgt, rng).split()
+    return " ".join(HELD_OUT_WORDS[w] if w in HELD_OUT_WORDS and rng.random() < swap_p else w for w in words)
+
 # %% ../../../nbs/08b_avatar_instructions.ipynb #6df5c591
 MAX_WORDS = 24          # the longest instruction the editor takes (the generated ones have at most 16 words)
-REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no")
+REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no", "lose", "rid", "without")
 
 def _named(t: str, names) -> list[str]:
     "The value names that occur in `t` as whole words, longest first, each span counted once."
@@ -156,7 +195,7 @@ def _new(names: list[str], current: str, same_ok: bool = True):
 
 def interpret_instruction(text: str, av: dict):
     "The (attribute, value) an instruction asks of avatar `av` (value names), when its words allow one reading; else None."
-    t = " " + " ".join(tokenize(text)) + " "
+    t = " " + " ".join(SAME_WORDS.get(w, w) for w in tokenize(text)) + " "
     has = lambda *w: any(f" {x} " in t for x in w)
     removal = has(*REMOVE_WORDS)
     if has("background"): return ("background", v) if (v := _new(_named(t, BACKGROUNDS), av["background"])) else None
