@@ -83,7 +83,7 @@ def avatar_table(scores: dict[str, dict], groups: np.ndarray, ci: bool = False, 
         rows.append(row)
     return pd.DataFrame(rows)
 
-# %% ../../../nbs/09_aimi.ipynb #3567dfa1
+# %% ../../../nbs/09_aimi.ipynb #358d98a1
 def held_out_phrasing(ds, seed: int = 0):
     "A copy of an avatar test split whose instructions are in the held-out phrasing (`describe_edit_held_out`), seeded."
     rng = np.random.default_rng(seed)

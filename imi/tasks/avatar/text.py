@@ -136,7 +136,7 @@ class Vocab:
         return torch.tensor([i + [0] * (T - len(i)) for i in ids]), torch.tensor([len(i) for i in ids])
     def decode(self, tokens) -> str: return " ".join(self.itos[int(t)] for t in tokens if int(t) != 0)
 
-# %% ../../../nbs/08b_avatar_instructions.ipynb #7c558bf0
+# %% ../../../nbs/08b_avatar_instructions.ipynb #54975e01
 HELD_OUT_WORDS = {"colour": "color", "grey": "gray", "moustache": "mustache", "armour": "armor", "blonde": "blond",
                   "red": "crimson", "purple": "violet", "background": "backdrop", "glasses": "spectacles"}
 SAME_WORDS = {v: k for k, v in HELD_OUT_WORDS.items()}   # the editor's interpreter reads each synonym as the generator's word
