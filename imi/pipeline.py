@@ -72,10 +72,15 @@ class _QuietParameters(logging.Filter):
         return not (msg.startswith(self.NOISE) or "does not contain a cell with tag 'parameters'" in msg)
 
 def ipc_kernel_manager():
-    "A kernel manager class whose kernels use local IPC sockets (files beside the connection file) instead of TCP."
+    """A kernel manager class whose kernels use local IPC sockets instead of TCP.
+
+    The socket files are in the temporary folder (not in the notebooks' folder, the kernel's working directory)."""
+    import tempfile, uuid
     from jupyter_client.manager import AsyncKernelManager
     class IPCKernelManager(AsyncKernelManager):
-        def __init__(self, **kw): super().__init__(**kw); self.transport = "ipc"
+        def __init__(self, **kw):
+            super().__init__(**kw); self.transport = "ipc"
+            self.ip = os.path.join(tempfile.gettempdir(), f"imi-kernel-{uuid.uuid4().hex[:12]}")
     return IPCKernelManager
 
 def unfinished_run(out_dir: Path, params: dict) -> tuple[dict | None, set[str]]:

@@ -40,6 +40,7 @@ def test_failure_names_notebook_and_cell(tmp_path):
     m = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert m["status"] == "failed" and [n["status"] for n in m["notebooks"]] == ["ok", "failed"]
     assert not (tmp_path / "out" / "03_never.ipynb").exists()
+    assert sorted(p.name for p in nbs.iterdir()) == ["01_ok.ipynb", "02_bad.ipynb", "03_never.ipynb"]   # no kernel sockets
 
 def test_unknown_profile_and_selection_errors(capsys):
     with pytest.raises(SystemExit, match="unknown profile 'nope'.*ci"):
