@@ -18,8 +18,8 @@ from .task import AvatarTask
 
 # %% auto #0
 __all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
-           'held_out_phrasing', 'phrasing_columns', 'ab_scale', 'reader_quality', 'ABRater', 'final_rows',
-           'claim_verdict']
+           'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale', 'reader_quality',
+           'ABRater', 'final_rows', 'claim_verdict']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -99,6 +99,23 @@ def phrasing_columns(ds, vocab) -> dict[str, float]:
              for t, s, d, a in zip(ds.texts, src, tgt, ds.groups)]
     return {"with unknown words": float(np.mean([bool(vocab.unknown(t)) for t in ds.texts])),
             "interpreter right": float(np.mean(right))}
+
+# %% ../../../nbs/09_aimi.ipynb #e085480f
+def lost_pairs(s: dict, groups: np.ndarray) -> pd.DataFrame:
+    "Edited attribute (rows) x other attribute: the share of triplets where the other one was not kept (NaN: never shown)."
+    pa = s["preserved_attr"]
+    with warnings.catch_warnings():   # an attribute that shows on none of a group's avatars has no share
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return pd.DataFrame({ATTR_NAMES[g]: 1 - np.nanmean(pa[groups == g], 0) for g in np.unique(groups)},
+                            index=ATTR_NAMES).T
+
+def mask_opening(keep: torch.Tensor, source, target, groups: np.ndarray) -> pd.DataFrame:
+    "Per edited attribute: the share of changed pixels where SIM's mask opens (keep < 0.5), of unchanged ones, the change."
+    change, opened = (source != target).any(1), keep[:, 0] < 0.5          # [B, H, W]
+    share = lambda m, where: ((m & where).flatten(1).sum(1) / where.flatten(1).sum(1).clamp_min(1)).numpy()
+    df = pd.DataFrame({"attribute": [ATTR_NAMES[g] for g in groups], "opens inside the change": share(opened, change),
+                       "opens outside it": share(opened, ~change), "changed pixels": change.flatten(1).float().mean(1).numpy()})
+    return df.groupby("attribute", sort=False).mean()
 
 # %% ../../../nbs/09_aimi.ipynb #1434f575
 def ab_scale(a: np.ndarray, b: np.ndarray, better: float, much: float) -> np.ndarray:
