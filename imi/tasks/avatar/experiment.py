@@ -93,7 +93,7 @@ def held_out_phrasing(ds, seed: int = 0):
     return out
 
 def phrasing_columns(ds, vocab) -> dict[str, float]:
-    "Of a split's instructions: the share with a word the vocabulary lacks, and the share the editor's interpreter reads right."
+    "Of a split's instructions: the share with a word the vocabulary lacks, and the share the interpreter reads right."
     src, tgt = decode_attributes(ds.data.codes[ds.src]), decode_attributes(ds.data.codes[ds.tgt])
     right = [interpret_instruction(t, s) == (ATTR_NAMES[int(a)], d[ATTR_NAMES[int(a)]])
              for t, s, d, a in zip(ds.texts, src, tgt, ds.groups)]
