@@ -141,7 +141,7 @@ class Editor(ChainImages):
         except InstructionRefused as e:
             if not force: raise
             notes.append(f"generated anyway (force): {e}"); return None, notes
-        if after is None: notes.append("the words do not say which part changes: the instruction is not checked")
+        if after is None: notes.append(f"{self.task.unchecked_reason(before, instruction)}: the instruction is not checked")
         return after, notes
 
     def edit(self, instruction: str, force: bool = False) -> torch.Tensor:

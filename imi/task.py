@@ -87,6 +87,9 @@ class Task:
     def applies(self, state, text: str):
         "The state after `text` on an image holding `state`; raises `InstructionRefused` saying why and what would apply."
         raise NotImplementedError
+    def unchecked_reason(self, state, text: str) -> str:
+        "Why `applies` found no reading of `text` (it returned None), for the editor's note."
+        return "the words do not say which part changes"
     def describe(self, state) -> str:
         "A short description of a state, for messages."
         return str(state)

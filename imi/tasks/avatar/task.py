@@ -13,7 +13,7 @@ from ...core import repo_root, git_sha, device_info
 from ...metrics import ssim_torch, summarise_groups
 from ...task import Task, Evaluator, InstructionRefused
 from .attributes import ATTR_NAMES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
-from .text import Vocab, MAX_WORDS, interpret_instruction, tokenize
+from .text import Vocab, MAX_WORDS, interpret_instruction, unread_reason, tokenize
 from .data import build_avatar_data, AvatarEditDataset, AvatarPool, to_rgb
 from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line, avatar_problem
 
@@ -127,6 +127,7 @@ class AvatarTask(Task):
         if not changeable(attr, state):
             raise InstructionRefused(f"the {part} does not show on this avatar (top: {state['top']}, accessory: {state['accessory']})")
         return {**state, attr: value}
+    def unchecked_reason(self, state, text: str) -> str: return unread_reason(text)
     def disagreement(self, seen, expected, before) -> str | None:
         "Only the asked-for change is compared (the reader's errors elsewhere are not the editor's concern)."
         bad = [a for a in ATTR_NAMES if expected[a] != before[a] and seen[a] != expected[a]]

@@ -12,8 +12,8 @@ from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR
 
 # %% auto #0
 __all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'HELD_OUT_WORDS', 'SAME_WORDS', 'MAX_WORDS',
-           'REMOVE_WORDS', 'describe_edit', 'crowd_noise', 'tokenize', 'Vocab', 'describe_edit_held_out',
-           'interpret_instruction']
+           'REMOVE_WORDS', 'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'Vocab', 'describe_edit_held_out',
+           'interpret_instruction', 'unread_reason']
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #03138a65
 PRONOUNS = [("him", "his", "he"), ("her", "her", "she"), ("them", "their", "they")]
@@ -226,3 +226,16 @@ def interpret_instruction(text: str, av: dict):
     if (v := _new(clothes, av["clothing"], same_ok=False)): return "clothing", v
     if clothes: return ("clothing_color", v) if (v := _new(_named(t, CLOTH_COLORS), av["clothing_color"])) else None
     return None
+
+PART_NOUNS = {"background": ("background",), "skin": ("skin",), "hair": ("hair_color", "top"), "beard": ("facial_hair_color", "facial_hair"),
+              "moustache": ("facial_hair_color", "facial_hair"), "glasses": ("accessory",), "eyes": ("eyes",),
+              "eyebrows": ("eyebrows",), "mouth": ("mouth",)}
+
+def unread_reason(text: str) -> str:
+    "Why `interpret_instruction` found no reading: the part named without a value it can take, else that no part is named."
+    t = " " + " ".join(SAME_WORDS.get(w, w) for w in tokenize(text)) + " "
+    for noun, attrs in PART_NOUNS.items():
+        if f" {noun} " in t:
+            vals = [v for a in attrs for v in ATTRIBUTES[a] if v not in ("none", "bald") and v not in HATS]
+            return f"the words name the {noun} but no value the model knows for it ({', '.join(vals[:8])}, ...)"
+    return "the words name no part the model knows (background, skin, hair, beard, glasses, eyes, eyebrows, mouth, a hat, clothes)"
