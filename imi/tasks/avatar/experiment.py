@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 from ...metrics import summarise_groups
 from ...config import TrainConfig
-from ...ablate import variant_config, task_base
+from ...ablate import variant_config, task_base, variant_overrides
 from .attributes import ATTR_NAMES, decode_attributes
 from .text import describe_edit_held_out, interpret_instruction
 from .task import AvatarTask
@@ -19,7 +19,7 @@ from .task import AvatarTask
 # %% auto #0
 __all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
            'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale', 'reader_quality',
-           'ABRater', 'final_rows', 'claim_verdict']
+           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -186,3 +186,16 @@ def claim_verdict(with_sim: list[float], without: list[float], ci: tuple | None,
     spread = max(np.ptp(with_sim), np.ptp(without))
     ok = d.min() > 0 and d.mean() > spread and (ci is None or ci[0] > 0)
     return "holds" if ok else "not shown"
+
+# %% ../../../nbs/09_aimi.ipynb #59120c73
+def variant_triplets(variant: str) -> int:
+    "The training triplets of an avatar study variant: its task option `triplets`, else the task's default."
+    from .task import AvatarOptions
+    return int(variant_overrides(variant).get("task_options", {}).get("triplets", AvatarOptions().triplets)[0])
+
+def data_scaling(curves: pd.DataFrame) -> pd.DataFrame:
+    "A study's curves as the data-scaling table: triplets, seed, samples, headline columns, edit success per attribute."
+    per_attr = [c for c in curves.columns if c.startswith("edit_") and c != "edit_success"]
+    out = curves.assign(triplets=[variant_triplets(v) for v in curves.variant])
+    return out[["triplets", "seed", "samples", "edit_success", "others_preserved", "ssim", *per_attr]] \
+        .sort_values(["triplets", "seed", "samples"]).reset_index(drop=True)
