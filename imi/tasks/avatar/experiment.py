@@ -12,14 +12,16 @@ import torch
 from ...metrics import summarise_groups
 from ...config import TrainConfig
 from ...ablate import variant_config, task_base, variant_overrides
-from .attributes import ATTR_NAMES, decode_attributes
-from .text import describe_edit_held_out, interpret_instruction
-from .task import AvatarTask
+from .attributes import ATTR_NAMES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
+from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise
+from .data import to_tensor_images
+from .task import AvatarTask, AvatarOptions
 
 # %% auto #0
 __all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
            'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale', 'reader_quality',
-           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling']
+           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling', 'avatar_chains',
+           'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -190,7 +192,6 @@ def claim_verdict(with_sim: list[float], without: list[float], ci: tuple | None,
 # %% ../../../nbs/09_aimi.ipynb #59120c73
 def variant_triplets(variant: str) -> int:
     "The training triplets of an avatar study variant: its task option `triplets`, else the task's default."
-    from .task import AvatarOptions
     return int(variant_overrides(variant).get("task_options", {}).get("triplets", AvatarOptions().triplets)[0])
 
 def data_scaling(curves: pd.DataFrame) -> pd.DataFrame:
@@ -199,3 +200,35 @@ def data_scaling(curves: pd.DataFrame) -> pd.DataFrame:
     out = curves.assign(triplets=[variant_triplets(v) for v in curves.variant])
     return out[["triplets", "seed", "samples", "edit_success", "others_preserved", "ssim", *per_attr]] \
         .sort_values(["triplets", "seed", "samples"]).reset_index(drop=True)
+
+# %% ../../../nbs/09_aimi.ipynb #5018d837
+def avatar_chains(n: int, k: int, seed: int = 0, size: int = 64) -> dict:
+    "n random k-turn chains from random avatars: per turn the changed attribute and its instruction; the expected avatars."
+    rng = np.random.default_rng([seed, 7])
+    states, attrs, texts = [[random_avatar(rng) for _ in range(n)]], [], []
+    for _ in range(k):
+        step = [random_edit(s, rng) for s in states[-1]]
+        attrs.append(np.array([ATTR_NAMES.index(a) for a, _, _ in step]))
+        texts.append([crowd_noise(describe_edit(a, s, t, rng), rng) for (a, _, t), s in zip(step, states[-1])])
+        states.append([t for _, _, t in step])
+    return {"codes": [torch.as_tensor(encode_attributes(s)) for s in states], "attr": attrs, "text": texts,
+            "images": [to_tensor_images(np.stack([render_avatar(a, size) for a in s])) for s in states]}
+
+@torch.no_grad()
+def run_avatar_chains(edit, evaluator, encode, chains: dict) -> pd.DataFrame:
+    """Per turn and feed: that turn's edit success, all others kept and SSIM against the chain's expected avatar.
+
+    `edit(source, tokens, lengths, turn)` gives uint8 outputs; fed its own previous output ('own') or the expected one."""
+    rows, own = [], chains["images"][0]
+    for t, (attr, text) in enumerate(zip(chains["attr"], chains["text"])):
+        tok, ln = encode(text)
+        b = {"source": chains["images"][t], "target": chains["images"][t + 1], "source_attrs": chains["codes"][t],
+             "target_attrs": chains["codes"][t + 1], "group": attr}
+        for feed, src in (("own", own), ("expected", chains["images"][t])):
+            out = edit(src, tok, ln, t)
+            s = evaluator.score(out, b)
+            rows.append({"turn": t + 1, "feed": feed, "edit_success": float(s["success"].mean()),
+                         "others_kept": float(s["preserved"].mean()), "ssim": float(s["ssim"].mean())})
+            if feed == "own": nxt = out
+        own = nxt
+    return pd.DataFrame(rows)
