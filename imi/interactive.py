@@ -29,6 +29,7 @@ class Step:
     unknown: tuple = ()        # words of the instruction the model's vocabulary does not know
     state: object = None       # what the image holds as the editor tracks it (the task's semantics); None: not known
     notes: tuple = ()          # what the editor noticed: an inverted start, an unchecked or forced edit, a disagreeing reading
+    expects: str = ""          # the change the editor read in the instruction ("hair color: platinum -> blue"); "" unread
 
 def _pil(img: torch.Tensor) -> Image.Image:
     "uint8 [C, H, W] (C = 1 or 3) -> a PIL image."
@@ -150,6 +151,8 @@ class Editor(ChainImages):
         An instruction that cannot apply is refused unless `force`."""
         unknown = self.task.check(instruction)             # raises with a helpful message if it cannot be used
         after, notes = self.check(instruction, force)
+        before = self.history[-1].state
+        expects = self.task.describe_change(before, after) if before is not None and after is not None else ""
         tok, n = self.task.encode([instruction])
         k = len(self.history)
         out, masks = generate_batch(self.model, self.current[None], tok, n, seed=self.seed * 100_003 + k, with_mask=True)
@@ -159,7 +162,7 @@ class Editor(ChainImages):
             else:
                 seen, _ = self.task.read_state(out, self.reader)
                 if seen is not None and (why := self.task.disagreement(seen, after, self.history[-1].state)): notes.append(why)
-        self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown), after, tuple(notes)))
+        self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown), after, tuple(notes), expects))
         return out
 
     def undo(self) -> torch.Tensor:
@@ -212,6 +215,7 @@ class EditorWidget:
         step = self.editor.history[-1]
         unk, notes = step.unknown, [n for n in step.notes if not n.startswith("the image holds")]
         self.message.value = f"applied: <i>{html.escape(text.strip())}</i>" + (
+            f" (expects {html.escape(step.expects)})" if step.expects else "") + (
             f" <span style='color:#a60'>(not in the vocabulary, read as &lt;unk&gt;: {', '.join(unk)})</span>" if unk else "") + \
             "".join(f"<br><span style='color:#a60'>{html.escape(n)}</span>" for n in notes)
         self.text.value = ""

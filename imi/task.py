@@ -93,6 +93,9 @@ class Task:
     def describe(self, state) -> str:
         "A short description of a state, for messages."
         return str(state)
+    def describe_change(self, before, after) -> str:
+        "The change an instruction is expected to make, for the editor's line (from `applies`' reading)."
+        return f"{self.describe(before)} -> {self.describe(after)}"
     def disagreement(self, seen, expected, before) -> str | None:
         "A note when what the evaluator sees in a generated image is not what the chain expects (None: they agree)."
         return None if seen == expected else f"the evaluator sees {self.describe(seen)} where the chain expects {self.describe(expected)}"

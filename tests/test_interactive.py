@@ -15,8 +15,10 @@ def test_chain_to_png(tmp_path):
     r = _edit("--start", "blank", "put three on the middle", "expand three to the bottom right",
               "move three to the left", "-o", str(out))
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[:3] == ["step 1: put three on the middle", "step 2: expand three to the bottom right",
-                                         "step 3: move three to the left"]
+    assert r.stdout.splitlines()[:3] == [  # each step names the change the editor read in it
+        "step 1: put three on the middle  (expects an empty canvas -> a three of 1 x 1 cells at the middle)",
+        "step 2: expand three to the bottom right  (expects a three of 1 x 1 cells at the middle -> a three of 2 x 2 cells from cell (x=1, y=1))",
+        "step 3: move three to the left  (expects a three of 2 x 2 cells from cell (x=1, y=1) -> a three of 2 x 2 cells from cell (x=0, y=1))"]
     assert out.stat().st_size > 0 and out.with_suffix(".gif").stat().st_size > 0
     from PIL import Image
     assert Image.open(out).size[0] > 4 * 128  # four canvases side by side

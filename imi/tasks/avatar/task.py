@@ -128,6 +128,9 @@ class AvatarTask(Task):
             raise InstructionRefused(f"the {part} does not show on this avatar (top: {state['top']}, accessory: {state['accessory']})")
         return {**state, attr: value}
     def unchecked_reason(self, state, text: str) -> str: return unread_reason(text)
+    def describe_change(self, before, after) -> str:
+        "Only the attributes that change: 'hair color: platinum -> blue'."
+        return "; ".join(f"{a.replace('_', ' ')}: {before[a]} -> {after[a]}" for a in ATTR_NAMES if before[a] != after[a]) or "no change"
     def disagreement(self, seen, expected, before) -> str | None:
         "Only the asked-for change is compared (the reader's errors elsewhere are not the editor's concern)."
         bad = [a for a in ATTR_NAMES if expected[a] != before[a] and seen[a] != expected[a]]
