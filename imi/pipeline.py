@@ -71,8 +71,8 @@ class _QuietParameters(logging.Filter):
         msg = record.getMessage()
         return not (msg.startswith(self.NOISE) or "does not contain a cell with tag 'parameters'" in msg)
 
-def ipc_kernel_manager():
-    """A kernel manager class whose kernels use local IPC sockets instead of TCP.
+def ipc_kernel_manager(started: list | None = None):
+    """A kernel manager class whose kernels use local IPC sockets instead of TCP; each manager joins `started`.
 
     The socket files are in the temporary folder (not in the notebooks' folder, the kernel's working directory)."""
     import tempfile, uuid
@@ -81,7 +81,16 @@ def ipc_kernel_manager():
         def __init__(self, **kw):
             super().__init__(**kw); self.transport = "ipc"
             self.ip = os.path.join(tempfile.gettempdir(), f"imi-kernel-{uuid.uuid4().hex[:12]}")
+            if started is not None: started.append(self)
     return IPCKernelManager
+
+def _kill_kernels(managers: list):
+    "Kill the kernel processes of these managers at once (an interrupted run does not wait for a busy kernel)."
+    for km in managers:
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try: os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError): pass
 
 def unfinished_run(out_dir: Path, params: dict) -> tuple[dict | None, set[str]]:
     "The manifest of an unfinished run into `out_dir` with these parameters, and the notebooks it finished."
@@ -97,11 +106,21 @@ def _execute(nb: Path, out_dir: Path, params: dict, cell_timeout: int, log_outpu
     import papermill as pm
     partial, out = out_dir / INCOMPLETE / nb.name, out_dir / nb.name
     partial.parent.mkdir(exist_ok=True); t0 = time.time()
-    entry = {"notebook": nb.name}
+    entry, kernels, box, done = {"notebook": nb.name}, [], {}, threading.Event()
+    def work():   # in a thread of its own, so that papermill's client adds no signal handlers of its own
+        try: pm.execute_notebook(str(nb), str(partial), parameters=params, cwd=str(nb.parent), kernel_name="python3",
+                                 execution_timeout=cell_timeout, progress_bar=False, report_mode=False,
+                                 log_output=log_output, kernel_manager_class=ipc_kernel_manager(kernels))
+        except BaseException as e: box["error"] = e
+        finally: done.set()
+    threading.Thread(target=work, name=f"papermill {nb.name}", daemon=True).start()
     try:
-        pm.execute_notebook(str(nb), str(partial), parameters=params, cwd=str(nb.parent), kernel_name="python3",
-                            execution_timeout=cell_timeout, progress_bar=False, report_mode=False,
-                            log_output=log_output, kernel_manager_class=ipc_kernel_manager())
+        while not done.wait(0.5): pass        # Ctrl-C and SIGTERM (see run_pipeline) arrive here as KeyboardInterrupt
+    except KeyboardInterrupt:
+        _kill_kernels(kernels); done.wait(20)  # the client sees its kernel die and writes what it has
+        raise
+    try:
+        if "error" in box: raise box["error"]
     except pm.PapermillExecutionError as e:
         if e.ename == "KeyboardInterrupt": raise KeyboardInterrupt from None
         entry.update(seconds=round(time.time() - t0, 1), status="failed",

@@ -1,5 +1,6 @@
 """The papermill pipeline: a ci-profile smoke run into a temporary folder, and a failure that names its cell."""
 import json, signal, subprocess, sys, time
+from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT
@@ -52,9 +53,14 @@ def _three_notebooks(nbs, flag):
     "01 and 03 are instant; 02 sleeps while `flag` exists, after writing `started` beside it."
     _notebook(nbs / "01_first.ipynb", "fig_dir = None", "x = 1")
     _notebook(nbs / "02_slow.ipynb", "fig_dir = None",
-              f"import pathlib, time\nflag = pathlib.Path({str(flag)!r})\n"
-              "if flag.exists():\n    (flag.parent / 'started').write_text('x')\n    time.sleep(300)")
+              f"import os, pathlib, time\nflag = pathlib.Path({str(flag)!r})\n"
+              "if flag.exists():\n    (flag.parent / 'started').write_text(str(os.getpid()))\n    time.sleep(300)")
     _notebook(nbs / "03_last.ipynb", "fig_dir = None", "z = 3")
+
+def _alive(pid: int) -> bool:
+    "Whether process `pid` still runs (a zombie, dead but not yet reaped, counts as gone)."
+    try: return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError): return False
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_interrupted_run_resumes(tmp_path, sig, capsys):
@@ -71,6 +77,10 @@ def test_interrupted_run_resumes(tmp_path, sig, capsys):
     p.send_signal(sig)
     log = p.communicate(timeout=120)[0]
     assert p.returncode == 130 and "interrupted during 02_slow.ipynb" in log, log[-2000:]
+    kernel = int((tmp_path / "started").read_text())       # the busy kernel did not outlive the run
+    t0 = time.time()
+    while time.time() - t0 < 10 and _alive(kernel): time.sleep(0.2)
+    assert not _alive(kernel), f"the kernel {kernel} of the interrupted notebook still runs"
     m = json.loads((out / "manifest.json").read_text())
     assert m["status"] == "interrupted" and [e["notebook"] for e in m["notebooks"]] == ["01_first.ipynb"]
     finished = sorted(q.name for q in out.glob("[0-9]*.ipynb"))
