@@ -130,6 +130,7 @@ def _execute(nb: Path, out_dir: Path, params: dict, cell_timeout: int, log_outpu
     os.replace(partial, out)
     return {**entry, "seconds": round(time.time() - t0, 1), "status": "ok"}
 
+# %% ../nbs/pipeline.ipynb #61bce5f5
 def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: str | Path | None = None,
                  overrides: dict | None = None, cell_timeout: int | None = None,
                  nbs_dir: str | Path | None = None, params_dir: str | Path | None = None,
