@@ -160,7 +160,8 @@ def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: s
     for nb in notebooks:
         if nb not in kept: (out_dir / nb.name).unlink(missing_ok=True)   # no older copy passes for part of this run
     on_main = threading.current_thread() is threading.main_thread()
-    old_term = signal.signal(signal.SIGTERM, _interrupt) if on_main else None
+    # Ctrl-C and SIGTERM stop the run, also where the run inherited SIGINT ignored (a background job of a script)
+    old = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)} if on_main else {}
     try:
         for nb in notebooks:
             if nb in kept:
@@ -179,7 +180,7 @@ def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: s
             manifest["notebooks"].append({**entry, "output": str(out.relative_to(root)) if out.is_relative_to(root) else str(out)})
             print(f"[pipeline:{profile}] {nb.name} done in {entry['seconds']} s", flush=True)
     finally:
-        if old_term is not None: signal.signal(signal.SIGTERM, old_term)
+        for sig, handler in old.items(): signal.signal(sig, handler)
     manifest.update(status="ok", finished=datetime.now(timezone.utc).isoformat(),
                     total_seconds=round(sum(n["seconds"] for n in manifest["notebooks"]), 1))
     write_json(out_dir / "manifest.json", manifest)

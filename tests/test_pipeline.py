@@ -66,7 +66,8 @@ def _alive(pid: int) -> bool:
 def test_interrupted_run_resumes(tmp_path, sig, capsys):
     nbs, out, flag = tmp_path / "nbs", tmp_path / "out", tmp_path / "slow"
     nbs.mkdir(); flag.write_text("sleep"); _three_notebooks(nbs, flag)
-    code = ("import sys\nfrom imi.pipeline import run_pipeline, PipelineInterrupted\n"
+    code = ("import faulthandler, signal, sys\nfaulthandler.register(signal.SIGUSR1, all_threads=True)\n"
+            "from imi.pipeline import run_pipeline, PipelineInterrupted\n"
             f"try: run_pipeline('ci', nbs_dir={str(nbs)!r}, out_dir={str(out)!r})\n"
             "except PipelineInterrupted as e: print(e); sys.exit(130)")
     p = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -75,7 +76,10 @@ def test_interrupted_run_resumes(tmp_path, sig, capsys):
         assert p.poll() is None and time.time() - t0 < 240, "the run ended (or hung) before the slow notebook began"
         time.sleep(0.2)
     p.send_signal(sig)
-    log = p.communicate(timeout=120)[0]
+    try: log = p.communicate(timeout=120)[0]
+    except subprocess.TimeoutExpired:              # say where it hangs: every thread's stack, then stop it
+        p.send_signal(signal.SIGUSR1); time.sleep(3); p.kill()
+        pytest.fail(f"the run did not stop within 120 s of {sig.name}:\n{p.communicate()[0][-6000:]}")
     assert p.returncode == 130 and "interrupted during 02_slow.ipynb" in log, log[-2000:]
     kernel = int((tmp_path / "started").read_text())       # the busy kernel did not outlive the run
     t0 = time.time()
