@@ -41,7 +41,12 @@ def test_site_reads_in_a_real_browser(served):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith("data:") else None)
-        page.on("requestfailed", lambda r: failed.append(r.url) if r.url.startswith("http") else None)   # about:blank frames do not count
+        # a request that failed, or a file the server did not have; not about:blank frames, and not a load cut short
+        # (ERR_ABORTED) because the test went on to the next page while MathJax was still fetching a font
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})")
+                if r.url.startswith("http") and "ERR_ABORTED" not in (r.failure or "") else None)
+        page.on("response", lambda r: failed.append(f"{r.url} (HTTP {r.status})")
+                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
         page.goto(served + "/index.html"); page.wait_for_load_state("networkidle")
         page.screenshot(path=str(SHOTS / "index.png"))
         page.click("nav a:has-text('Losses')")                        # the sidebar link to the losses section
