@@ -161,7 +161,7 @@ class Editor(ChainImages):
             if after is None: after = self._read(out, notes)            # go on from what the reader sees
             else:
                 seen, _ = self.task.read_state(out, self.reader)
-                if seen is not None and (why := self.task.disagreement(seen, after, self.history[-1].state)): notes.append(why)
+                if seen is not None and (why := self.task.disagreement(seen, after, before)): notes.append(why)
         self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown), after, tuple(notes), expects))
         return out
 

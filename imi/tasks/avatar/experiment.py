@@ -224,11 +224,11 @@ def run_avatar_chains(edit, evaluator, encode, chains: dict) -> pd.DataFrame:
         tok, ln = encode(text)
         b = {"source": chains["images"][t], "target": chains["images"][t + 1], "source_attrs": chains["codes"][t],
              "target_attrs": chains["codes"][t + 1], "group": attr}
-        for feed, src in (("own", own), ("expected", chains["images"][t])):
-            out = edit(src, tok, ln, t)
+        outs = {"own": edit(own, tok, ln, t)}        # on the first turn both feeds are the start: generated once
+        outs["expected"] = outs["own"] if t == 0 else edit(chains["images"][t], tok, ln, t)
+        for feed, out in outs.items():
             s = evaluator.score(out, b)
             rows.append({"turn": t + 1, "feed": feed, "edit_success": float(s["success"].mean()),
                          "others_kept": float(s["preserved"].mean()), "ssim": float(s["ssim"].mean())})
-            if feed == "own": nxt = out
-        own = nxt
+        own = outs["own"]
     return pd.DataFrame(rows)
