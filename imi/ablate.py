@@ -36,11 +36,13 @@ ATOMS: dict[str, dict] = {
     # the avatar study (09_aimi): SIM's readings and the editing switches of 02-04
     "no-sim": {"sim": "none"}, "resize": {"upsample": "resize"},
     "t20k": {"task_options": {"triplets": (20000, 230, 230)}},
+    # the avatar language (08b, 02b): a fresh instruction of the wider grammar at each draw, words read through their letters
+    "grammar": {"task_options": {"rephrase": True}}, "sub": {"subwords": True},
     # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "grammar", "sub", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
@@ -151,6 +153,9 @@ STAGES = {
     # defined, not run yet: EMA out of the recipe, and the recipe on 20,000 triplets instead of the paper's 4,296
     "avatar-more": {"task": "avatar", "variants": ["edit+no-ema", "edit+t20k"],
                     "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
+    # the avatar language: the recipe with the wider training grammar and the letter n-grams, at the shipped budget
+    "avatar-language": {"task": "avatar", "variants": ["edit+grammar+sub"], "seeds": [0, 1], "samples": 512_000,
+                        "snapshots": 4, "per_group": 200},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:

@@ -148,6 +148,8 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = Fal
         opt = torch.optim.Adam(m.parameters(), lr=1e-4)
         x = torch.rand(batch, model_cfg.channels, 64, 64).contiguous(memory_format=torch.channels_last) * 2 - 1
         tok = torch.randint(1, model_cfg.vocab_size, (batch, 6)); n = torch.full((batch,), 6)
+        if model_cfg.subwords:   # each word's letter n-grams beside its id (24 of them, as the avatar task gives)
+            tok = torch.cat([tok[..., None], torch.randint(0, model_cfg.subwords + 1, (batch, 6, 24))], -1)
         lab = torch.zeros(batch, len(model_cfg.aux), dtype=torch.long) if model_cfg.aux else None
         z, kind = torch.randn(batch, model_cfg.z_dim), torch.zeros(batch, dtype=torch.long)
         def step():
@@ -161,7 +163,7 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = Fal
 def probe_key(model_cfg: ModelConfig, batch: int) -> str:
     "What the probe measured: width and batch, and any model option that changes the step's cost."
     extra = "" if (model_cfg.channels, model_cfg.sim) == (1, "none") else f"|channels {model_cfg.channels}|sim {model_cfg.sim}"
-    extra += "".join(f"|{k}" for k in ("skips", "film") if getattr(model_cfg, k)) + \
+    extra += "".join(f"|{k}" for k in ("skips", "film", "subwords") if getattr(model_cfg, k)) + \
              ("|resize" if model_cfg.upsample == "resize" else "")
     return f"width {model_cfg.width}|batch {batch}{extra}"
 

@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             except ValueError as e: raise ValueError(f"step {i} {text[:60]!r}: {e}") from None
             step = ed.history[-1]
             print(f"step {i}: {text}" + (f"  (expects {step.expects})" if step.expects else "") +
-                  (f"  (unknown words read as <unk>: {', '.join(step.unknown)})" if step.unknown else ""))
+                  (f"  (unknown words read as {ed.unknown_read_as}: {', '.join(step.unknown)})" if step.unknown else ""))
             for n in step.notes: print(f"imi-edit: note: step {i}: {n}", file=sys.stderr)
         for p in ed.save(out): print(f"wrote {p}")
     except (ValueError, FileNotFoundError) as e:           # CheckpointError and InstructionRefused are ValueErrors

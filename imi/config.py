@@ -68,6 +68,7 @@ class ModelPart:
     upsample: Literal["transposed", "resize"] = "transposed"  # resize (ours): nearest x2 + 3x3 conv
     skips: bool = False             # ours: G reads the condition image's encoder features at every scale
     film: bool = False              # ours: phi_fc scales and shifts every decoder block
+    subwords: bool = False          # ours: words are also read through their letter n-grams (a task that gives them)
     def __post_init__(self):
         if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"    # older configs
         check_part(self)
@@ -172,9 +173,12 @@ class _Derived:
     def model_config(self, task) -> ModelConfig:
         "The model of this config for `task` (its channels, vocabulary and label heads)."
         m = self.model
+        if m.subwords and not task.subword_buckets:
+            raise ValueError(f"model.subwords: the {task.name} task gives no letter n-grams of its words")
         return ModelConfig(width=m.width, output=m.output, sim=m.sim, normalize=m.normalize, channels=task.channels,
                            vocab_size=len(task.vocab), aux=dict(task.aux) if m.aux else {},
-                           skips=m.skips, film=m.film, upsample=m.upsample)
+                           skips=m.skips, film=m.film, upsample=m.upsample,
+                           subwords=task.subword_buckets if m.subwords else 0)
 
     @property
     def needs_mask_target(self) -> bool: return self.model.sim != "none" or self.loss.recon_balance

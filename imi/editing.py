@@ -6,11 +6,11 @@
 from __future__ import annotations
 import torch
 import torch.nn as nn
-from .model import ModelConfig, Generator, IMI, activate
+from .model import ModelConfig, Generator, IMI, InstructionEncoder, activate
 from .sim import compose
 
 # %% auto #0
-__all__ = ['EditingGenerator', 'init_keep', 'EditingIMI', 'build_model']
+__all__ = ['EditingGenerator', 'init_keep', 'EditingIMI', 'build_model', 'SubwordInstructionEncoder']
 
 # %% ../nbs/02b_editing.ipynb #e1d17a02
 class EditingGenerator(Generator):
@@ -50,6 +50,8 @@ class EditingIMI(IMI):
         if self.gen.mask_head: init_keep(self.gen.net[-1], cfg.channels)   # G's mask starts at "keep the source"
 
     def make_generator(self, cfg: ModelConfig) -> nn.Module: return EditingGenerator(cfg)
+    def make_instruction_encoder(self, cfg: ModelConfig) -> nn.Module:
+        return SubwordInstructionEncoder(cfg) if cfg.subwords else InstructionEncoder(cfg)
 
     def generate_parts(self, phi_im_s, phi_i, cond, source, z, mask=None, skips=None, teacher=None) -> dict:
         """G(z, cond) reading the source's features (`skips`), composed with the source by G's mask (SIM compose).
@@ -70,5 +72,20 @@ class EditingIMI(IMI):
         return feats if self.cfg.skips else None
 
 def build_model(cfg: ModelConfig) -> IMI:
-    "The paper's `IMI`, or `EditingIMI` when one of our editing switches (skips, FiLM, SIM compose) is on."
-    return EditingIMI(cfg) if cfg.skips or cfg.film or cfg.sim == "compose" else IMI(cfg)
+    "The paper's `IMI`, or `EditingIMI` when one of our editing switches (skips, FiLM, SIM compose, subwords) is on."
+    return EditingIMI(cfg) if cfg.skips or cfg.film or cfg.sim == "compose" or cfg.subwords else IMI(cfg)
+
+# %% ../nbs/02b_editing.ipynb #92c93f06
+class SubwordInstructionEncoder(InstructionEncoder):
+    """Ours: each word is its embedding plus the mean of its letter n-grams' embeddings (fastText), then the paper's LSTM.
+
+    A word the vocabulary lacks (`<unk>`) is still read through its letters: a typo or a spelling variant lands near
+    the word it resembles."""
+    def __init__(self, cfg: ModelConfig):
+        super().__init__(cfg)
+        self.grams = nn.Embedding(cfg.subwords + 1, cfg.emb_dim, padding_idx=0)
+    def embed(self, tokens: torch.Tensor) -> torch.Tensor:
+        if tokens.dim() != 3: raise ValueError("this model reads words through their letters: tokens are [B, T, 1 + n-grams]")
+        g = tokens[..., 1:]
+        return self.emb(tokens[..., 0]) + self.grams(g).sum(-2) / (g > 0).sum(-1, keepdim=True).clamp_min(1)
+

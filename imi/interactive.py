@@ -165,6 +165,11 @@ class Editor(ChainImages):
         self.history.append(Step(" ".join(instruction.lower().split()), out, mask, tuple(unknown), after, tuple(notes), expects))
         return out
 
+    @property
+    def unknown_read_as(self) -> str:
+        "How the model reads a word its vocabulary lacks: `<unk>`, or `<unk>` and its letters (a `subwords` model, 02b)."
+        return "<unk> and its letters" if getattr(self.model.cfg, "subwords", 0) else "<unk>"
+
     def undo(self) -> torch.Tensor:
         "Drop the last edit (the start stays)."
         if len(self.history) > 1: self.history.pop()
@@ -216,7 +221,7 @@ class EditorWidget:
         unk, notes = step.unknown, [n for n in step.notes if not n.startswith("the image holds")]
         self.message.value = f"applied: <i>{html.escape(text.strip())}</i>" + (
             f" (expects {html.escape(step.expects)})" if step.expects else "") + (
-            f" <span style='color:#a60'>(not in the vocabulary, read as &lt;unk&gt;: {', '.join(unk)})</span>" if unk else "") + \
+            f" <span style='color:#a60'>(not in the vocabulary, read as {html.escape(self.editor.unknown_read_as)}: {', '.join(unk)})</span>" if unk else "") + \
             "".join(f"<br><span style='color:#a60'>{html.escape(n)}</span>" for n in notes)
         self.text.value = ""
         self.refresh()

@@ -46,6 +46,7 @@ class ModelConfig:
     film: bool = False            # ours: phi_fc scales and shifts the features of every decoder block (FiLM)
     upsample: str = "transposed"  # G's upsampling: stride-2 transposed convolutions (the paper) or "resize" (nearest x2
                                   # then a 3x3 convolution, ours: no checkerboard)
+    subwords: int = 0             # ours: hash buckets of the words' letter n-grams read beside each word (0: words only)
 
     def __post_init__(self):
         if isinstance(self.normalize, bool): self.normalize = "l2" if self.normalize else "none"  # older checkpoints
@@ -59,6 +60,7 @@ class ModelConfig:
             raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {self.output!r}")
         if self.img_size != 64: raise ValueError(f"the DCGAN layout here is for 64x64 images, got {self.img_size}")
         if self.width < 1: raise ValueError(f"width must be positive, got {self.width}")
+        if self.subwords < 0: raise ValueError(f"subwords is a number of hash buckets (0: off), got {self.subwords}")
         if self.vocab_size < 2: raise ValueError(f"vocab_size is the task's vocabulary size (at least 2), got {self.vocab_size}")
 
     def to_dict(self) -> dict: return asdict(self)
@@ -105,13 +107,16 @@ class ImageEncoder(nn.Module):
     def forward(self, x): return self.encode(x)[0]
 
 class InstructionEncoder(nn.Module):
-    "LSTM_IEnc: word indices [B, T] with lengths [B] -> phi_I, the last hidden state (eq 2)."
+    """LSTM_IEnc: word indices [B, T] with lengths [B] -> phi_I, the last hidden state (eq 2).
+
+    Tokens [B, T, 1 + K] (a task that also gives each word's letter n-grams) are read by their word index alone."""
     def __init__(self, cfg: ModelConfig):
         super().__init__()
         self.emb = nn.Embedding(cfg.vocab_size, cfg.emb_dim, padding_idx=0)
         self.lstm = nn.LSTM(cfg.emb_dim, cfg.text_dim, batch_first=True)
+    def embed(self, tokens: torch.Tensor) -> torch.Tensor: return self.emb(tokens[..., 0] if tokens.dim() == 3 else tokens)
     def forward(self, tokens: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        packed = nn.utils.rnn.pack_padded_sequence(self.emb(tokens), lengths.cpu(), batch_first=True,
+        packed = nn.utils.rnn.pack_padded_sequence(self.embed(tokens), lengths.cpu(), batch_first=True,
                                                    enforce_sorted=False)
         _, (h, _) = self.lstm(packed)
         return h[-1]
@@ -204,7 +209,7 @@ class IMI(nn.Module):
         super().__init__()
         self.cfg = cfg
         self.img_enc = ImageEncoder(cfg)
-        self.txt_enc = InstructionEncoder(cfg)
+        self.txt_enc = self.make_instruction_encoder(cfg)
         self.fuse = Fusion(cfg)
         self.gen = self.make_generator(cfg)
         self.dis = Discriminator(cfg)
@@ -214,6 +219,7 @@ class IMI(nn.Module):
         self.apply(dcgan_init)
 
     def make_generator(self, cfg: ModelConfig) -> nn.Module: return Generator(cfg)
+    def make_instruction_encoder(self, cfg: ModelConfig) -> nn.Module: return InstructionEncoder(cfg)
 
     def param_groups(self) -> dict[str, list[nn.Parameter]]:
         "Parameters by update group: 'enc' (encoders, fusion, SIM nets), 'gen', 'dis'."

@@ -54,6 +54,7 @@ class Task:
     cpu_recipe = "paper"                # the variant of `imi.ablate` that the cpu profile trains (what benchmarks time)
     bench_options: dict = {}            # the options of the small task that the training benchmarks run on
     study_per_group = 200               # test triplets per group that a study (`imi.ablate`) scores by default
+    subword_buckets = 0                 # hash buckets of the letter n-grams its tokens carry beside each word (0: none)
 
     def __init__(self, options, with_data: bool = True, progress: bool = True, vocab: list[str] | None = None):
         self.options, self.progress = options, progress
@@ -67,7 +68,7 @@ class Task:
         return [f.name for f in fields(cls.Options) if f.name != "seed"]
 
     def encode(self, texts) -> tuple[torch.Tensor, torch.Tensor]:
-        "Instructions -> (tokens [B, T] padded with 0, lengths [B])."
+        "Instructions -> (tokens [B, T], or [B, T, 1 + K] with each word's letter n-grams, padded with 0; lengths [B])."
         raise NotImplementedError
     def check(self, text: str) -> list[str]:
         "The words of an instruction the model does not know (raises with the reason when it cannot be used at all)."

@@ -4,7 +4,7 @@
 
 # %% ../../../nbs/08c_avatar_data.ipynb #83beef73
 from __future__ import annotations
-import hashlib, json, os, time
+import hashlib, json, os, time, zlib
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -12,11 +12,11 @@ import torch
 from ...core import load_image_file, MIN_IMAGE_SIDE
 from .attributes import (ATTRIBUTES, ATTR_NAMES, random_avatar, random_edit, render_avatar, encode_attributes,
                                          decode_attributes)
-from .text import Vocab, describe_edit, crowd_noise
+from .text import Vocab, describe_edit, describe_edit_wide, crowd_noise
 
 # %% auto #0
-__all__ = ['DATA_VERSION', 'AvatarData', 'data_key', 'build_avatar_data', 'to_tensor_images', 'to_rgb', 'AvatarEditDataset',
-           'AvatarPool']
+__all__ = ['DATA_VERSION', 'AvatarData', 'data_key', 'build_avatar_data', 'to_tensor_images', 'to_rgb', 'rephrasings',
+           'AvatarEditDataset', 'AvatarPool']
 
 # %% ../../../nbs/08c_avatar_data.ipynb #ab536f2e
 DATA_VERSION = 2
@@ -165,21 +165,33 @@ def to_rgb(img, size: int = 64) -> torch.Tensor:
     if a.shape[:2] != (size, size): return to_rgb(Image.fromarray(np.ascontiguousarray(a)), size)   # resized as a picture is
     return to_tensor_images(a)[0]
 
+def rephrasings(data: AvatarData, split: str, idx=None, seed: int = 0, draws: int = 1) -> list[str]:
+    "`draws` fresh instructions of the wider grammar (08b) for each triplet `idx` of a split (all by default), seeded."
+    s = data.splits[split]
+    idx = np.arange(len(s["src"])) if idx is None else np.asarray(idx)
+    rng = np.random.default_rng([seed, zlib.crc32(np.ascontiguousarray(idx, dtype=np.int64).tobytes()), draws])
+    src, tgt = decode_attributes(data.codes[s["src"][idx]]), decode_attributes(data.codes[s["tgt"][idx]])
+    return [describe_edit_wide(ATTR_NAMES[int(s["attr"][i])], a, b, rng) for _ in range(draws) for i, a, b in zip(idx, src, tgt)]
+
 class AvatarEditDataset:
-    "One split of the avatar triplets: `batch(idx)` gives images (uint8 [B, 3, H, W]), tokens, lengths and attributes."
-    def __init__(self, data: AvatarData, split: str, vocab: Vocab):
+    """One split of the avatar triplets: `batch(idx)` gives images (uint8 [B, 3, H, W]), tokens, lengths and attributes.
+
+    With `rephrase_seed` (ours), each batch says its triplets' changes anew in the wider grammar, seeded by the batch."""
+    def __init__(self, data: AvatarData, split: str, vocab: Vocab, rephrase_seed: int | None = None):
         if split not in data.splits: raise ValueError(f"split must be one of {list(data.splits)}, got {split!r}")
-        self.data, self.split, self.vocab = data, split, vocab
+        self.data, self.split, self.vocab, self.rephrase_seed = data, split, vocab, rephrase_seed
         s = data.splits[split]
         self.src, self.tgt, self.texts = s["src"], s["tgt"], list(s["text"])
         self.groups = torch.as_tensor(s["attr"])      # the changed attribute of each triplet
     def __len__(self): return len(self.src)
     def batch(self, idx) -> dict:
         idx = np.asarray(torch.as_tensor(idx).cpu())
-        tok, n = self.vocab.encode([self.texts[i] for i in idx])
+        texts = ([self.texts[i] for i in idx] if self.rephrase_seed is None else
+                 rephrasings(self.data, self.split, idx, seed=self.rephrase_seed))
+        tok, n = self.vocab.encode(texts)
         im = self.data.images
         return {"source": to_tensor_images(im[self.src[idx]]),
-                "target": to_tensor_images(im[self.tgt[idx]]), "tokens": tok, "length": n, "text": [self.texts[i] for i in idx],
+                "target": to_tensor_images(im[self.tgt[idx]]), "tokens": tok, "length": n, "text": texts,
                 "group": self.groups[idx], "source_attrs": torch.as_tensor(self.data.codes[self.src[idx]]),
                 "target_attrs": torch.as_tensor(self.data.codes[self.tgt[idx]])}
 

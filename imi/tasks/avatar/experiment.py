@@ -12,16 +12,17 @@ import torch
 from ...metrics import summarise_groups
 from ...config import TrainConfig
 from ...ablate import variant_config, task_base, variant_overrides
+from ...model import generate_batch
 from .attributes import ATTR_NAMES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
-from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise
+from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise, Vocab
 from .data import to_tensor_images
 from .task import AvatarTask, AvatarOptions
 
 # %% auto #0
 __all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
            'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale', 'reader_quality',
-           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling', 'avatar_chains',
-           'run_avatar_chains']
+           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling', 'phrasing_scores',
+           'avatar_chains', 'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -200,6 +201,21 @@ def data_scaling(curves: pd.DataFrame) -> pd.DataFrame:
     out = curves.assign(triplets=[variant_triplets(v) for v in curves.variant])
     return out[["triplets", "seed", "samples", "edit_success", "others_preserved", "ssim", *per_attr]] \
         .sort_values(["triplets", "seed", "samples"]).reset_index(drop=True)
+
+# %% ../../../nbs/09_aimi.ipynb #8086207a
+def phrasing_scores(model, vocab: list[str], ds, evaluator, seed: int = 0) -> dict[str, float]:
+    """A model's edit success, all others kept and SSIM on a split in the generator's phrasing and the held-out one.
+
+    Each instruction is encoded with the model's own vocabulary `vocab`; the ratio is held-out over generator."""
+    words, out = Vocab(list(vocab)[2:]), {}
+    for name, d in (("generator", ds), ("held_out", held_out_phrasing(ds, seed))):
+        b = d.batch(torch.arange(len(d)))
+        tok, n = words.encode(d.texts)
+        s = per_triplet(evaluator.score(generate_batch(model, b["source"], tok, n, seed=seed), b))
+        out.update({f"edit_success_{name}": float(s["edit_success"].mean()), f"others_preserved_{name}": float(s["others_preserved"].mean()),
+                    f"ssim_{name}": float(np.mean(s["ssim"]))})
+    out["held_out_ratio"] = out["edit_success_held_out"] / max(out["edit_success_generator"], 1e-9)
+    return out
 
 # %% ../../../nbs/09_aimi.ipynb #5018d837
 def avatar_chains(n: int, k: int, seed: int = 0, size: int = 64) -> dict:

@@ -13,8 +13,8 @@ from ...core import repo_root, git_sha, device_info
 from ...metrics import ssim_torch, summarise_groups
 from ...task import Task, Evaluator, InstructionRefused
 from .attributes import ATTR_NAMES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
-from .text import Vocab, MAX_WORDS, interpret_instruction, unread_reason, tokenize
-from .data import build_avatar_data, AvatarEditDataset, AvatarPool, to_rgb
+from .text import Vocab, MAX_WORDS, NGRAM_BUCKETS, interpret_instruction, unread_reason, tokenize
+from .data import build_avatar_data, rephrasings, AvatarEditDataset, AvatarPool, to_rgb
 from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line, avatar_problem
 
 # %% auto #0
@@ -70,6 +70,8 @@ class AvatarOptions:
     pool: int = 20_000                   # unlabelled avatars rendered (the paper: 161,065)
     reader_test: int = 2_000             # held-out avatars of the reader's audit (rendered with the rest)
     extended_test: int = 2_000           # ours: more test triplets with unseen sources, for tight numbers
+    rephrase: bool = False               # ours: each draw of a training triplet gets a fresh instruction of the wider
+                                         # grammar (08b); off: its one fixed instruction, as the paper's data has
 
 # %% ../../../nbs/task_avatar.ipynb #420da5dc
 class AvatarTask(Task):
@@ -80,6 +82,7 @@ class AvatarTask(Task):
     Options, Evaluator, default_start = AvatarOptions, ReaderEvaluator, "random"
     train_defaults = {"output": "tanh", "aux": False, "weights": "avatar", "schedule": "phases", "sim": "paper"}
     benches = {"avatars": bench_render}
+    subword_buckets = NGRAM_BUCKETS
 
     def __init__(self, options: AvatarOptions, with_data: bool = True, progress: bool = True, vocab=None):
         super().__init__(options, with_data, progress, vocab)
@@ -87,11 +90,13 @@ class AvatarTask(Task):
         self.data = (build_avatar_data(tuple(o.triplets), o.pool, o.reader_test, seed=o.seed, progress=progress, extended=o.extended_test)
                      if with_data else None)
         if vocab is not None: self.words = Vocab(list(vocab)[2:])
-        elif self.data is not None: self.words = Vocab.build(self.data.splits["train"]["text"])
+        elif self.data is not None: self.words = Vocab.build(self.data.splits["train"]["text"] + (
+            rephrasings(self.data, "train", seed=o.seed, draws=3) if o.rephrase else []), min_count=1)
         else: raise ValueError("the avatar task needs its data or a vocabulary")
         self.vocab = list(self.words.itos)
         if self.data is not None:
-            self.splits = {s: AvatarEditDataset(self.data, s, self.words) for s in self.data.splits}
+            self.splits = {s: AvatarEditDataset(self.data, s, self.words, rephrase_seed=o.seed if o.rephrase and s == "train" else None)
+                           for s in self.data.splits}
             self.pool = AvatarPool(self.data)
 
     def encode(self, texts): return self.words.encode([texts] if isinstance(texts, str) else list(texts))

@@ -4,16 +4,18 @@
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #83beef72
 from __future__ import annotations
-import re
+import re, zlib
+from functools import lru_cache
 import numpy as np
 import torch
 from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR_COLORS, CLOTH_COLORS, CLOTHES,
                                          ACCESSORIES, FACIAL_HAIR, BACKGROUNDS, COLORED_HATS, visible)
 
 # %% auto #0
-__all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'HELD_OUT_WORDS', 'SAME_WORDS', 'MAX_WORDS',
-           'REMOVE_WORDS', 'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'Vocab', 'describe_edit_held_out',
-           'interpret_instruction', 'unread_reason']
+__all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'NGRAM_BUCKETS', 'NGRAMS_PER_WORD', 'HELD_OUT_WORDS',
+           'SAME_WORDS', 'TRAIN_SYNONYMS', 'READ_AS', 'WIDE_PRE', 'WIDE_POST', 'MAX_WORDS', 'REMOVE_WORDS',
+           'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'char_ngrams', 'Vocab', 'describe_edit_held_out',
+           'describe_edit_wide', 'interpret_instruction', 'unread_reason']
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #03138a65
 PRONOUNS = [("him", "his", "he"), ("her", "her", "she"), ("them", "their", "they")]
@@ -112,6 +114,15 @@ def tokenize(text: str) -> list[str]:
     if not isinstance(text, str): raise TypeError(f"an instruction is a string, got {type(text).__name__}")
     return WORD_RE.findall(text.lower())
 
+NGRAM_BUCKETS, NGRAMS_PER_WORD = 4096, 24
+
+@lru_cache(maxsize=1 << 16)
+def char_ngrams(word: str, buckets: int = NGRAM_BUCKETS, k: int = NGRAMS_PER_WORD) -> tuple[int, ...]:
+    "The bucket ids (1..buckets) of a word's 3- to 5-letter pieces of '<word>' (fastText's n-grams), at most `k`."
+    w = f"<{word}>"
+    grams = dict.fromkeys(w[i:i + n] for n in (3, 4, 5) for i in range(len(w) - n + 1))
+    return tuple(1 + zlib.crc32(g.encode()) % buckets for g in grams)[:k]
+
 class Vocab:
     "Words of the training instructions; index 0 pads, 1 is <unk> for every word not seen in training."
     PAD, UNK = "<pad>", "<unk>"
@@ -128,13 +139,23 @@ class Vocab:
         if not tokenize(text): raise ValueError(f"empty instruction {text!r}: it has no words")
         return self.unknown(text)
     def encode(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
-        "Instructions -> (tokens [B, T] padded with 0, lengths [B]); an empty instruction is an error."
-        ids = [[self.stoi.get(w, 1) for w in tokenize(t)] for t in texts]
-        for t, i in zip(texts, ids):
-            if not i: raise ValueError(f"empty instruction {t!r}: it has no words")
-        T = max(len(i) for i in ids)
-        return torch.tensor([i + [0] * (T - len(i)) for i in ids]), torch.tensor([len(i) for i in ids])
-    def decode(self, tokens) -> str: return " ".join(self.itos[int(t)] for t in tokens if int(t) != 0)
+        """Instructions -> (tokens [B, T, 1 + NGRAMS_PER_WORD], lengths [B]): each word's id, then its n-gram ids.
+
+        Padded with 0; an empty instruction is an error."""
+        words = [tokenize(t) for t in texts]
+        for t, w in zip(texts, words):
+            if not w: raise ValueError(f"empty instruction {t!r}: it has no words")
+        T, K = max(len(w) for w in words), NGRAMS_PER_WORD
+        out = torch.zeros(len(texts), T, 1 + K, dtype=torch.long)
+        for b, ws in enumerate(words):
+            for j, w in enumerate(ws):
+                g = char_ngrams(w)
+                out[b, j, 0] = self.stoi.get(w, 1); out[b, j, 1:1 + len(g)] = torch.tensor(g)
+        return out, torch.tensor([len(w) for w in words])
+    def decode(self, tokens) -> str:
+        "The words of one encoded instruction ([T] word ids or [T, 1 + K] tokens)."
+        ids = tokens[..., 0] if torch.as_tensor(tokens).dim() == 2 else tokens
+        return " ".join(self.itos[int(t)] for t in ids if int(t) != 0)
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #54975e01
 HELD_OUT_WORDS = {"colour": "color", "grey": "gray", "moustache": "mustache", "armour": "armor", "blonde": "blond",
@@ -174,9 +195,54 @@ def describe_edit_held_out(attr: str, src: dict, tgt: dict, rng: np.random.Gener
     words = _held_out_core(attr, src, tgt, rng).split()
     return " ".join(HELD_OUT_WORDS[w] if w in HELD_OUT_WORDS and rng.random() < swap_p else w for w in words)
 
+# %% ../../../nbs/08b_avatar_instructions.ipynb #256ee263
+TRAIN_SYNONYMS = {"glasses": "specs", "clothes": "outfit", "colour": "shade", "eyebrows": "brows", "moustache": "stache",
+                  "red": "scarlet", "green": "emerald", "yellow": "lemon", "grey": "silver", "purple": "plum", "pink": "rose"}
+READ_AS = {**SAME_WORDS, **{v: k for k, v in TRAIN_SYNONYMS.items()}}   # what the editor's interpreter reads each word as
+WIDE_PRE = ["kindly ", "would you ", "pls ", "ok ", "hey ", "let's ", "go ahead and ", "quickly "]
+WIDE_POST = [" pls", " thank you", " if you can", " now", " thx", " ok"]
+
+def _wide_core(attr: str, src: dict, tgt: dict, rng) -> str:
+    "The change in the wider grammar's templates (none of them the generator's or the held-out phrasing's)."
+    obj, pos, _ = _choice(rng, PRONOUNS)
+    old, new = src[attr], tgt[attr]
+    if attr in ("background", "skin", "hair_color", "facial_hair_color", "hat_color", "clothing_color", "eyes", "eyebrows", "mouth") \
+            and not (attr == "eyebrows" and new == "none"):
+        noun = {"background": "background", "skin": "skin", "hair_color": "hair", "hat_color": tgt["top"], "eyes": "eyes",
+                "eyebrows": "eyebrows", "mouth": "mouth", "clothing_color": _choice(rng, [tgt["clothing"], "clothes"]),
+                "facial_hair_color": "beard" if "beard" in tgt["facial_hair"] else "moustache"}[attr]
+        the = _choice(rng, ["the", pos])
+        opts = [f"set {the} {noun} to {new}", f"{new} {noun}", f"{noun}: {new}", f"{noun} to {new}", f"{the} {noun} in {new}",
+                f"can {the} {noun} be {new}", f"let {the} {noun} be {new}", f"i want {the} {noun} {new}"]
+        if attr not in ("eyes", "eyebrows", "mouth"): opts += [f"paint {the} {noun} {new}", f"{new} for the {noun}"]
+        return _choice(rng, opts)
+    if attr == "eyebrows": return _choice(rng, ["no eyebrows", f"erase {pos} eyebrows", "eyebrows: none"])
+    if attr in ("facial_hair", "accessory") and new == "none":
+        return _choice(rng, [f"no {old}", f"remove the {old}", f"no {old} please", f"take away the {old}"])
+    if attr == "top":
+        if new == "bald": return _choice(rng, ["bald", f"make {obj} bald please", "no hair", f"remove all {pos} hair"])
+        thing = (f"{tgt['hat_color']} {new}" if new in COLORED_HATS else new) if new in HATS else f"{tgt['hair_color']} {new} hair"
+    else:
+        thing = {"facial_hair": f"{tgt['facial_hair_color']} {new}", "accessory": new,
+                 "clothing": f"{tgt['clothing_color']} {new}" if visible("clothing_color", tgt) else new}[attr]
+    a = thing if thing.endswith("hair") or thing.endswith("glasses") or thing.endswith("farers") else _a(thing)
+    return _choice(rng, [f"{a} for {obj}", f"add {a}", f"i want {a}", f"{a} please", f"let {obj} wear {a}",
+                         f"{thing} now", f"put on {a}", f"{obj} with {a}"])
+
+def describe_edit_wide(attr: str, src: dict, tgt: dict, rng: np.random.Generator, base_p: float = 0.4) -> str:
+    """An instruction in the wider training grammar, with its noise: the generator's templates with probability `base_p`.
+
+    Otherwise `_wide_core`'s; then words swapped for their training synonyms (half the time), fillers and typos."""
+    text = describe_edit(attr, src, tgt, rng) if rng.random() < base_p else _wide_core(attr, src, tgt, rng)
+    text = " ".join(TRAIN_SYNONYMS[w] if w in TRAIN_SYNONYMS and rng.random() < 0.5 else w for w in text.split())
+    if rng.random() < 0.2: text = _choice(rng, WIDE_PRE) + text
+    if rng.random() < 0.15: text += _choice(rng, WIDE_POST)
+    noisy = crowd_noise(text, rng, typo_p=0.05)
+    return text if set(tokenize(noisy)) & set(SAME_WORDS) else noisy   # a typo that made a held-out word is undone
+
 # %% ../../../nbs/08b_avatar_instructions.ipynb #6df5c591
 MAX_WORDS = 24          # the longest instruction the editor takes (the generated ones have at most 16 words)
-REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no", "lose", "rid", "without")
+REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no", "lose", "rid", "without", "erase")
 
 def _named(t: str, names) -> list[str]:
     "The value names that occur in `t` as whole words, longest first, each span counted once."
@@ -195,7 +261,7 @@ def _new(names: list[str], current: str, same_ok: bool = True):
 
 def interpret_instruction(text: str, av: dict):
     "The (attribute, value) an instruction asks of avatar `av` (value names), when its words allow one reading; else None."
-    t = " " + " ".join(SAME_WORDS.get(w, w) for w in tokenize(text)) + " "
+    t = " " + " ".join(READ_AS.get(w, w) for w in tokenize(text)) + " "
     has = lambda *w: any(f" {x} " in t for x in w)
     removal = has(*REMOVE_WORDS)
     if has("background"): return ("background", v) if (v := _new(_named(t, BACKGROUNDS), av["background"])) else None
@@ -224,6 +290,7 @@ def interpret_instruction(text: str, av: dict):
     if hats and not styles: return ("hat_color", v) if (v := _new(_named(t, CLOTH_COLORS), av["hat_color"])) else None
     if has("hair"): return ("hair_color", v) if (v := _new(_named(t, HAIR_COLORS), av["hair_color"])) else None
     if (v := _new(clothes, av["clothing"], same_ok=False)): return "clothing", v
+    if has("clothes") and not clothes: clothes = [av["clothing"]]        # "make his clothes red" (the wider grammar)
     if clothes: return ("clothing_color", v) if (v := _new(_named(t, CLOTH_COLORS), av["clothing_color"])) else None
     return None
 
@@ -233,7 +300,7 @@ PART_NOUNS = {"background": ("background",), "skin": ("skin",), "hair": ("hair_c
 
 def unread_reason(text: str) -> str:
     "Why `interpret_instruction` found no reading: the part named without a value it can take, else that no part is named."
-    t = " " + " ".join(SAME_WORDS.get(w, w) for w in tokenize(text)) + " "
+    t = " " + " ".join(READ_AS.get(w, w) for w in tokenize(text)) + " "
     for noun, attrs in PART_NOUNS.items():
         if f" {noun} " in t:
             vals = [v for a in attrs for v in ATTRIBUTES[a] if v not in ("none", "bald") and v not in HATS]
