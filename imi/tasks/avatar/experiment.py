@@ -208,10 +208,10 @@ def phrasing_scores(model, vocab: list[str], ds, evaluator, seed: int = 0) -> di
 
     Each instruction is encoded with the model's own vocabulary `vocab`; the ratio is held-out over generator."""
     words, out = Vocab(list(vocab)[2:]), {}
-    for name, d in (("generator", ds), ("held_out", held_out_phrasing(ds, seed))):
+    for name, d in (("generator", copy.copy(ds)), ("held_out", held_out_phrasing(ds, seed))):
+        d.vocab = words                                        # a copy of the split, read with the model's words
         b = d.batch(torch.arange(len(d)))
-        tok, n = words.encode(d.texts)
-        s = per_triplet(evaluator.score(generate_batch(model, b["source"], tok, n, seed=seed), b))
+        s = per_triplet(evaluator.score(generate_batch(model, b["source"], b["tokens"], b["length"], seed=seed), b))
         out.update({f"edit_success_{name}": float(s["edit_success"].mean()), f"others_preserved_{name}": float(s["others_preserved"].mean()),
                     f"ssim_{name}": float(np.mean(s["ssim"]))})
     out["held_out_ratio"] = out["edit_success_held_out"] / max(out["edit_success_generator"], 1e-9)

@@ -91,7 +91,7 @@ class AvatarTask(Task):
                      if with_data else None)
         if vocab is not None: self.words = Vocab(list(vocab)[2:])
         elif self.data is not None: self.words = Vocab.build(self.data.splits["train"]["text"] + (
-            rephrasings(self.data, "train", seed=o.seed, draws=3) if o.rephrase else []), min_count=1)
+            rephrasings(self.data, "train", seed=o.seed, draws=3) if o.rephrase else []))
         else: raise ValueError("the avatar task needs its data or a vocabulary")
         self.vocab = list(self.words.itos)
         if self.data is not None:
