@@ -19,13 +19,14 @@ from .data import to_tensor_images
 from .task import AvatarTask, AvatarOptions
 
 # %% auto #0
-__all__ = ['RECIPES', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet', 'avatar_table',
-           'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale', 'reader_quality',
-           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling', 'phrasing_scores',
-           'avatar_chains', 'run_avatar_chains']
+__all__ = ['RECIPES', 'SIM_STUDY', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet',
+           'avatar_table', 'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale',
+           'reader_quality', 'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling',
+           'phrasing_scores', 'avatar_chains', 'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
-RECIPES = {"paper": "paper", "ours": "edit"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
+RECIPES = {"paper": "paper", "ours": "edit+grammar+sub"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
+SIM_STUDY = {"paper": "paper", "ours": "edit"}    # each recipe's variant in the two-seed SIM study (avatar-confirm)
 
 def aimi_config(sim: bool, recipe: str = "paper", seed: int = 0, width: int = 64, samples: int = 21_760_000,
                 batch_size: int = 64, phase_samples: int = 2200, valid_every_samples: int = 217_600,
