@@ -107,10 +107,13 @@ def _execute(nb: Path, out_dir: Path, params: dict, cell_timeout: int, log_outpu
     partial, out = out_dir / INCOMPLETE / nb.name, out_dir / nb.name
     partial.parent.mkdir(exist_ok=True); t0 = time.time()
     entry, kernels, box, done = {"notebook": nb.name}, [], {}, threading.Event()
+    # what cells print (progress bars and warnings among them) goes to our stdout/stderr; papermill's own log_output would
+    # also print every figure's and table's text form ("<Figure size ...>"), which says nothing to a person
+    streams = dict(stdout_file=sys.stdout, stderr_file=sys.stderr) if log_output else {}
     def work():   # in a thread of its own, so that papermill's client adds no signal handlers of its own
         try: pm.execute_notebook(str(nb), str(partial), parameters=params, cwd=str(nb.parent), kernel_name="python3",
                                  execution_timeout=cell_timeout, progress_bar=False, report_mode=False,
-                                 log_output=log_output, kernel_manager_class=ipc_kernel_manager(kernels))
+                                 log_output=False, kernel_manager_class=ipc_kernel_manager(kernels), **streams)
         except BaseException as e: box["error"] = e
         finally: done.set()
     threading.Thread(target=work, name=f"papermill {nb.name}", daemon=True).start()

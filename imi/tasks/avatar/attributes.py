@@ -136,7 +136,7 @@ def render_avatar(av: dict, size: int = 64) -> np.ndarray:
     import resvg_py
     from PIL import Image
     png = resvg_py.svg_to_bytes(svg_string=avatar_svg(av), width=size, height=size, background=BACKGROUNDS[av["background"]])
-    return np.asarray(Image.open(io.BytesIO(bytes(png))).convert("RGB"))
+    return np.array(Image.open(io.BytesIO(bytes(png))).convert("RGB"))    # a writable copy: torch warns on a read-only one
 
 def encode_attributes(avs: list[dict]) -> np.ndarray:
     "[n, n_attributes] class indices of avatars (value order of ATTRIBUTES)."
