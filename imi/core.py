@@ -11,7 +11,7 @@ import numpy as np      # torch is imported where it is used, so that importing 
 # %% auto #0
 __all__ = ['MIN_IMAGE_SIDE', 'DEFAULT_CHECKPOINT', 'set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write',
            'write_text', 'write_json', 'cast_floats', 'save_state', 'StateFileError', 'load_state',
-           'default_checkpoint', 'load_image_file', 'set_style', 'save_figure', 'model_card', 'write_card',
+           'default_checkpoint', 'load_image_file', 'set_style', 'save_figure', 'progress', 'model_card', 'write_card',
            'shipped_or_train']
 
 # %% ../nbs/core.ipynb #a0d74ae6
@@ -170,6 +170,16 @@ def set_style() -> None:
 def save_figure(fig, fig_dir: str | Path, name: str, dpi: int = 110) -> Path:
     "Save a matplotlib figure as `fig_dir/name` (PNG), atomically, and return its path."
     return atomic_write(Path(fig_dir) / name, lambda t: fig.savefig(t, dpi=dpi, bbox_inches="tight", format="png"))
+
+# %% ../nbs/core.ipynb #a166fba9
+def progress(*args, **kw):
+    "tqdm's bar: the notebook widget where one can be drawn, the text bar on stderr when `IMI_PROGRESS=text` (pipeline runs)."
+    if os.environ.get("IMI_PROGRESS") == "text":
+        import sys
+        from tqdm.std import tqdm
+        return tqdm(*args, file=sys.stderr, **kw)
+    from tqdm.auto import tqdm
+    return tqdm(*args, **kw)
 
 # %% ../nbs/core.ipynb #3c0d0002
 def model_card(title: str, summary: str, facts: dict[str, str], sections: dict[str, str] | None = None) -> str:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import contextlib, time
 import torch
-from tqdm.auto import tqdm
+from .core import progress
 from .accel import is_main
 
 # %% auto #0
@@ -51,7 +51,7 @@ class Logger(Callback):
     "Means of the logged terms every `log_every` steps into `tr.history` (with the share of D steps), and a progress bar."
     def before_fit(self, tr):
         self.every, self.acc, self.dsteps = tr.cfg.every(tr.cfg.schedule.log_every, 200), {}, 0
-        self.bar = tqdm(total=tr.cfg.steps, initial=tr.step, disable=tr.quiet or not is_main(), mininterval=30,
+        self.bar = progress(total=tr.cfg.steps, initial=tr.step, disable=tr.quiet or not is_main(), mininterval=30,
                         desc=f"train {tr.cfg.profile} w{tr.cfg.model.width}", unit="step")
     def after_step(self, tr, out):
         self.bar.update(1); self.dsteps += out["side"] == "dis"

@@ -120,13 +120,13 @@ def train_steps(model, loss_fn, samples: int, batch: int, lr: float = 2e-3, desc
     """Train `model` on `loss_fn()` with AdamW and a one-cycle schedule; returns the stats.
 
     `loss_fn()` is a fresh batch's loss; samples // batch steps."""
-    from tqdm.auto import tqdm
+    from imi.core import progress as progress_bar
     import time
     steps = max(1, samples // batch)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=steps)
     t0 = time.time(); model.train(); losses = []
-    for _ in tqdm(range(steps), disable=not progress, mininterval=30, desc=desc):
+    for _ in progress_bar(range(steps), disable=not progress, mininterval=30, desc=desc):
         loss = loss_fn()
         opt.zero_grad(); loss.backward(); opt.step(); sched.step(); losses.append(float(loss.detach()))
     model.eval()

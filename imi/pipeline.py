@@ -149,6 +149,7 @@ def run_pipeline(profile: str = "cpu", only: list[str] | None = None, out_dir: s
     out_dir = Path(out_dir) if out_dir else root / "figures" / "executed" / profile
     params = {**load_profile(profile, params_dir), **(overrides or {})}
     cell_timeout = cell_timeout or params.get("cell_timeout", 3600)
+    if log_output: os.environ["IMI_PROGRESS"] = "text"   # the kernels draw text bars on stderr, not widgets (core.progress)
     notebooks = select_notebooks(nbs_dir, only)
     prev, done = (None, set()) if fresh else unfinished_run(out_dir, params)
     manifest = {"profile": profile, "git_sha": git_sha(root), "started": datetime.now(timezone.utc).isoformat(),

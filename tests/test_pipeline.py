@@ -44,14 +44,16 @@ def test_failure_names_notebook_and_cell(tmp_path):
     assert sorted(p.name for p in nbs.iterdir()) == ["01_ok.ipynb", "02_bad.ipynb", "03_never.ipynb"]   # no kernel sockets
 
 def test_log_shows_what_cells_print_not_their_text_forms(tmp_path, capsys):
-    "A logged run streams what cells print to stdout and stderr; a displayed table or figure adds no '<... object>' line."
+    "A logged run streams what cells print and the progress bars; a displayed table or figure adds no '<... object>' line."
     nbs = tmp_path / "nbs"; nbs.mkdir()
     _notebook(nbs / "01_talk.ipynb", "fig_dir = None",
               "import sys\nfrom IPython.display import Markdown, display\nprint('hello from the cell')\n"
-              "print('a warning of the cell', file=sys.stderr)\ndisplay(Markdown('**a table**'))\nMarkdown('last value')")
+              "print('a warning of the cell', file=sys.stderr)\ndisplay(Markdown('**a table**'))\nMarkdown('last value')",
+              "from imi.core import progress\nfor _ in progress(range(3), desc='a long loop', mininterval=0): pass")
     run_pipeline("ci", nbs_dir=nbs, out_dir=tmp_path / "out", log_output=True)
     out, err = capsys.readouterr()
     assert "hello from the cell" in out and "a warning of the cell" in err
+    assert "a long loop: 100%" in err     # a text bar, not a widget's one-line text form
     assert "object>" not in out + err and "a table" not in out + err
 
 def test_unknown_profile_and_selection_errors(capsys):

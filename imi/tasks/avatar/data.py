@@ -80,7 +80,7 @@ def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test
     """Sample the triplets, the unlabelled pool and the reader's test avatars; render once into a cache.
 
     `extended` adds more test triplets."""
-    from tqdm.auto import tqdm
+    from imi.core import progress as progress_bar
     from imi.core import write_json
     if len(triplets) != 3 or min(triplets) < 1: raise ValueError(f"triplets are (train, valid, test) counts >= 1, got {triplets}")
     # the same triplets whatever the pool size: each part has its own random stream
@@ -115,7 +115,7 @@ def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test
         images = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(avs), size, size, 3))
         chunk = 256
         chunks = [avs[i:i + chunk] for i in range(0, len(avs), chunk)]
-        bar = tqdm(total=len(avs), disable=not progress, mininterval=30, desc="avatars", unit="img")
+        bar = progress_bar(total=len(avs), disable=not progress, mininterval=30, desc="avatars", unit="img")
         if workers > 1 and len(chunks) > 1:
             import multiprocessing as mp
             from concurrent.futures import ProcessPoolExecutor
