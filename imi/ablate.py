@@ -38,11 +38,14 @@ ATOMS: dict[str, dict] = {
     "t20k": {"task_options": {"triplets": (20000, 230, 230)}},
     # the avatar language (08b, 02b): a fresh instruction of the wider grammar at each draw, words read through their letters
     "grammar": {"task_options": {"rephrase": True}}, "sub": {"subwords": True},
+    # shapes (02b, 03): the skips gated by the condition (STGAN), D's attribute heads on real avatars (the paper's
+    # auxiliary classifier, here for the avatars' 13 attributes; G's term asks them to read the target's attributes)
+    "gate": {"gate": True}, "heads": {"aux": True},
     # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "grammar", "sub", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "grammar", "sub", "gate", "heads", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
@@ -156,6 +159,10 @@ STAGES = {
     # the avatar language: the recipe with the wider training grammar and the letter n-grams, at the shipped budget
     "avatar-language": {"task": "avatar", "variants": ["edit+grammar+sub"], "seeds": [0, 1], "samples": 512_000,
                         "snapshots": 4, "per_group": 200},
+    # shapes: two levers on the recipe (gated skips; D's attribute heads), two seeds at the confirmation budget,
+    # beside the recipe itself (its runs of avatar-confirm are reused)
+    "avatar-shapes": {"task": "avatar", "variants": ["edit", "edit+gate", "edit+heads"], "seeds": [0, 1],
+                      "samples": 256_000, "snapshots": 4, "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:

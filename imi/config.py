@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, field, fields
 from typing import Literal
 from .model import ModelConfig, drop_retired
 from .losses import LossWeights, LAMBDAS, choose_update
-from .tasks import TASKS, make_task, task_option_names
+from .tasks import TASKS, make_task, task_option_names, task_class
 
 # %% auto #0
 __all__ = ['RESUMABLE', 'POSITIVE', 'PARTS', 'FLAT', 'RECIPES', 'check_part', 'ModelPart', 'LossPart', 'OptimPart',
@@ -62,12 +62,13 @@ class ModelPart:
     GROUP = "model"
     width: int = 64                 # the paper's width (512x4x4 at the bottom)
     output: Literal["linear", "tanh", "sigmoid"] = "linear"   # MNIST: linear output, pixels x/128 - 1
-    aux: bool = True                # the task's auxiliary classifier heads (MNIST)
+    aux: bool = True                # the task's auxiliary classifier heads (MNIST's slots; the avatars' attributes)
     sim: Literal["none", "paper", "compose"] = "none"         # Source Image Masking: paper (eqs 24-27) or compose (ours)
     normalize: Literal["l2", "scale", "none"] = "l2"          # phi_im / phi_I before fusion: l2 (the paper), scale (ours)
     upsample: Literal["transposed", "resize"] = "transposed"  # resize (ours): nearest x2 + 3x3 conv
     skips: bool = False             # ours: G reads the condition image's encoder features at every scale
     film: bool = False              # ours: phi_fc scales and shifts every decoder block
+    gate: bool = False              # ours: the skips pass through gates computed from the condition (STGAN)
     subwords: bool = False          # ours: words are also read through their letter n-grams (a task that gives them)
     def __post_init__(self):
         if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"    # older configs
@@ -177,7 +178,7 @@ class _Derived:
             raise ValueError(f"model.subwords: the {task.name} task gives no letter n-grams of its words")
         return ModelConfig(width=m.width, output=m.output, sim=m.sim, normalize=m.normalize, channels=task.channels,
                            vocab_size=len(task.vocab), aux=dict(task.aux) if m.aux else {},
-                           skips=m.skips, film=m.film, upsample=m.upsample,
+                           skips=m.skips, film=m.film, gate=m.gate, upsample=m.upsample,
                            subwords=task.subword_buckets if m.subwords else 0)
 
     @property
@@ -244,12 +245,14 @@ class TrainConfig(_Derived):
 
     @classmethod
     def from_params(cls, params: dict) -> "TrainConfig":
-        "The config of a profile's yaml: its recipe, its config keys (flat or dotted) over it, and its task's options."
-        opts = {k: params[k] for k in task_option_names(params.get("task", "mnist")) if k in params}
+        """The config of a profile's yaml: its task's paper recipe (`Task.train_defaults`), the named recipe over it, its
+        config keys (flat or dotted) over both, and its task's options."""
+        task = params.get("task", "mnist")
+        opts = {k: params[k] for k in task_option_names(task) if k in params}
         recipe = params.get("recipe") or "paper"
         if recipe not in RECIPES: raise ValueError(f"recipe must be one of {', '.join(RECIPES)}, got {recipe!r}")
         known = (cls.KEYS - {"recipe"}) | set(cls.RETIRED) | set(PARTS)
-        kw = {**RECIPES[recipe], **{k: v for k, v in params.items() if k in known}}
+        kw = {**task_class(task).train_defaults, **RECIPES[recipe], **{k: v for k, v in params.items() if k in known}}
         return cls.flat(**{**kw, "task_options": {**opts, **kw.get("task_options", {})}})
 
     @classmethod

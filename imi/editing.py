@@ -10,7 +10,25 @@ from .model import ModelConfig, Generator, IMI, InstructionEncoder, activate
 from .sim import compose
 
 # %% auto #0
-__all__ = ['EditingGenerator', 'init_keep', 'EditingIMI', 'build_model', 'SubwordInstructionEncoder']
+__all__ = ['SkipGate', 'EditingGenerator', 'init_keep', 'EditingIMI', 'build_model', 'SubwordInstructionEncoder']
+
+# %% ../nbs/02b_editing.ipynb #164bbe5d
+class SkipGate(nn.Module):
+    """Ours: what a decoder block receives of the source, `skip * sigmoid(conv([h, skip]) + W phi_fc)`.
+
+    STGAN's selective transfer unit, simplified to one gate: computed from the decoder's state `h`, the skip and the
+    condition, per pixel and channel, so G can shut the old shape out where the new one goes. Starts nearly open (0.98)."""
+    def __init__(self, h_ch: int, s_ch: int, cond_dim: int, open_bias: float = 4.0):
+        super().__init__()
+        self.conv, self.cond, self.open_bias = nn.Conv2d(h_ch + s_ch, s_ch, 3, padding=1), nn.Linear(cond_dim, s_ch), open_bias
+        self.reset_parameters()
+    def reset_parameters(self):
+        "Zero weights and the open bias (again after the model's DCGAN initialisation, which redraws conv weights)."
+        for m in (self.conv, self.cond): nn.init.zeros_(m.weight); nn.init.zeros_(m.bias)
+        with torch.no_grad(): self.conv.bias.fill_(self.open_bias)
+    def forward(self, h, skip, cond): return skip * self.gate(h, skip, cond)
+    def gate(self, h, skip, cond): return torch.sigmoid(self.conv(torch.cat([h, skip], 1)) + self.cond(cond)[:, :, None, None])
+
 
 # %% ../nbs/02b_editing.ipynb #e1d17a02
 class EditingGenerator(Generator):
@@ -20,13 +38,17 @@ class EditingGenerator(Generator):
         super().__init__(cfg, cfg.channels + self.mask_head, (8 * w, 4 * w, 2 * w, w) if cfg.skips else (0, 0, 0, 0))
         self.film = nn.ModuleList([nn.Linear(cfg.cond_dim, 2 * c) for c in (4 * w, 2 * w, w)]) if cfg.film else None
         for f in self.film or []: nn.init.zeros_(f.weight); nn.init.zeros_(f.bias)   # start as the identity
+        sk = (8 * w, 4 * w, 2 * w, w)
+        self.gates = nn.ModuleList([SkipGate(c, c, cfg.cond_dim) for c in sk]) if cfg.gate else None
 
     def draw(self, z, cond, phi_imm=None, skips=None) -> tuple[torch.Tensor, torch.Tensor | None]:
         "(image, mask logit or None): the paper's layers walked block by block, with the skips and FiLM between them."
         h = self.fc(torch.cat([z, cond] + ([phi_imm] if phi_imm is not None else []), 1)).view(-1, 8 * self.width, 4, 4)
         layers = list(self.net)
         for i in range(4):
-            if skips is not None: h = torch.cat([h, skips[3 - i]], 1)   # the source at this scale
+            if skips is not None:                                        # the source at this scale
+                s = skips[3 - i] if self.gates is None else self.gates[i](h, skips[3 - i], cond)
+                h = torch.cat([h, s], 1)
             h = layers[3 * i](h)
             if i == 3: break
             h = layers[3 * i + 1](h)
@@ -48,6 +70,7 @@ class EditingIMI(IMI):
     def __init__(self, cfg: ModelConfig):
         super().__init__(cfg)
         if self.gen.mask_head: init_keep(self.gen.net[-1], cfg.channels)   # G's mask starts at "keep the source"
+        for g in self.gen.gates or []: g.reset_parameters()               # the gates start nearly open
 
     def make_generator(self, cfg: ModelConfig) -> nn.Module: return EditingGenerator(cfg)
     def make_instruction_encoder(self, cfg: ModelConfig) -> nn.Module:

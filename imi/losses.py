@@ -29,7 +29,7 @@ def feature_matching(real: list[torch.Tensor], fake: list[torch.Tensor]) -> torc
 # %% ../nbs/03_losses.ipynb #a0fe1e6b
 def label_loss(logits: dict[str, torch.Tensor], labels: torch.Tensor) -> torch.Tensor:
     "Eq 28: the sum over slots of softmax cross-entropy; `labels` [B, n_slots] has one column per head, in the heads' order."
-    if not logits or labels is None:     # no heads (avatars) or no labels
+    if not logits or labels is None:     # no heads (the paper's avatar D) or no labels
         ref = labels if labels is not None else next(iter(logits.values()), None)
         return torch.zeros((), device=ref.device if ref is not None else None)
     return sum(F.cross_entropy(logits[k].float(), labels[:, i]) for i, k in enumerate(logits))

@@ -44,6 +44,8 @@ class ModelConfig:
     imm_dim: int = 128            # phi_imm, the masked-source vector (SIM "paper" only; not in the paper)
     skips: bool = False           # ours: G reads the condition image's encoder features at every scale (U-Net skips)
     film: bool = False            # ours: phi_fc scales and shifts the features of every decoder block (FiLM)
+    gate: bool = False            # ours: each skip passes through a gate computed from the decoder's state, the skip and
+                                  # phi_fc (STGAN's selective transfer, simplified); needs `skips`
     upsample: str = "transposed"  # G's upsampling: stride-2 transposed convolutions (the paper) or "resize" (nearest x2
                                   # then a 3x3 convolution, ours: no checkerboard)
     subwords: int = 0             # ours: hash buckets of the words' letter n-grams read beside each word (0: words only)
@@ -56,6 +58,7 @@ class ModelConfig:
             if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(map(repr, ok))}, got {getattr(self, k)!r}")
         if self.normalize not in ("l2", "scale", "none"):
             raise ValueError(f"normalize must be 'l2', 'scale' or 'none', got {self.normalize!r}")
+        if self.gate and not self.skips: raise ValueError("gate gates the skips: it needs skips=True")
         if self.output not in ("linear", "tanh", "sigmoid"):
             raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {self.output!r}")
         if self.img_size != 64: raise ValueError(f"the DCGAN layout here is for 64x64 images, got {self.img_size}")

@@ -192,8 +192,8 @@ class AvatarEditDataset:
         im = self.data.images
         return {"source": to_tensor_images(im[self.src[idx]]),
                 "target": to_tensor_images(im[self.tgt[idx]]), "tokens": tok, "length": n, "text": texts,
-                "group": self.groups[idx], "source_attrs": torch.as_tensor(self.data.codes[self.src[idx]]),
-                "target_attrs": torch.as_tensor(self.data.codes[self.tgt[idx]])}
+                "group": self.groups[idx], "source_label": torch.as_tensor(self.data.codes[self.src[idx]]),
+                "target_label": torch.as_tensor(self.data.codes[self.tgt[idx]])}
 
 class AvatarPool:
     "The unlabelled avatars: `batch(idx)` gives images with their attribute codes (source = target, no instruction)."

@@ -239,8 +239,8 @@ def run_avatar_chains(edit, evaluator, encode, chains: dict) -> pd.DataFrame:
     rows, own = [], chains["images"][0]
     for t, (attr, text) in enumerate(zip(chains["attr"], chains["text"])):
         tok, ln = encode(text)
-        b = {"source": chains["images"][t], "target": chains["images"][t + 1], "source_attrs": chains["codes"][t],
-             "target_attrs": chains["codes"][t + 1], "group": attr}
+        b = {"source": chains["images"][t], "target": chains["images"][t + 1], "source_label": chains["codes"][t],
+             "target_label": chains["codes"][t + 1], "group": attr}
         outs = {"own": edit(own, tok, ln, t)}        # on the first turn both feeds are the start: generated once
         outs["expected"] = outs["own"] if t == 0 else edit(chains["images"][t], tok, ln, t)
         for feed, out in outs.items():

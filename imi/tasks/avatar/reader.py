@@ -98,7 +98,7 @@ def change_mask(source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -> dict:
     "Per triplet: edit success, preservation of every other visible attribute, and pixel error outside the change."
     pred = reader.predict(generated)
-    src, tgt, attr = batch["source_attrs"], batch["target_attrs"], torch.as_tensor(batch["group"])
+    src, tgt, attr = batch["source_label"], batch["target_label"], torch.as_tensor(batch["group"])
     rows = torch.arange(len(pred))
     keep = torch.as_tensor(visibility(src.numpy()) & visibility(tgt.numpy())) & (src == tgt)
     keep[rows, attr] = False                       # the changed attribute is judged by success, not preservation

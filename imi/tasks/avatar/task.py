@@ -12,7 +12,7 @@ import torch
 from ...core import repo_root, git_sha, device_info
 from ...metrics import ssim_torch, summarise_groups
 from ...task import Task, Evaluator, InstructionRefused
-from .attributes import ATTR_NAMES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
+from .attributes import ATTR_NAMES, ATTRIBUTES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
 from .text import Vocab, MAX_WORDS, NGRAM_BUCKETS, interpret_instruction, unread_reason, tokenize
 from .data import build_avatar_data, rephrasings, AvatarEditDataset, AvatarPool, to_rgb
 from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line, avatar_problem
@@ -76,7 +76,9 @@ class AvatarOptions:
 # %% ../../../nbs/task_avatar.ipynb #420da5dc
 class AvatarTask(Task):
     "The avatar task (paper §5, §8) on procedurally rendered avatars."
-    name, channels, groups, aux = "avatar", 3, tuple(ATTR_NAMES), {}
+    name, channels, groups = "avatar", 3, tuple(ATTR_NAMES)
+    aux = {a: len(ATTRIBUTES[a]) for a in ATTR_NAMES}    # D's label heads where a config asks (ours: `heads`; the
+                                                          # paper's avatar D has none, train_defaults aux False)
     example, cpu_recipe, bench_options = "put a black beard on him", "edit", {"extended_test": 0, "progress": False}
     title, group_title = "avatar", "changed attribute"
     Options, Evaluator, default_start = AvatarOptions, ReaderEvaluator, "random"
