@@ -82,6 +82,10 @@ def ipc_kernel_manager(started: list | None = None):
             super().__init__(**kw); self.transport = "ipc"
             self.ip = os.path.join(tempfile.gettempdir(), f"imi-kernel-{uuid.uuid4().hex[:12]}")
             if started is not None: started.append(self)
+        async def _async_interrupt_kernel(self):
+            # jupyter_client interrupts a kernel before it asks it to shut down; a finished notebook's kernel has nothing
+            # to interrupt, and ipykernel logs "KeyboardInterrupt caught in kernel" when the signal meets a message
+            if not self.shutting_down: await super()._async_interrupt_kernel()
     return IPCKernelManager
 
 def _kill_kernels(managers: list):

@@ -56,6 +56,16 @@ def test_log_shows_what_cells_print_not_their_text_forms(tmp_path, capsys):
     assert "a long loop: 100%" in err     # a text bar, not a widget's one-line text form
     assert "object>" not in out + err and "a table" not in out + err
 
+def test_finished_kernel_is_shut_down_without_an_interrupt():
+    "jupyter_client sends SIGINT before a shutdown; ours does not (ipykernel logs an error when it meets a message)."
+    import asyncio
+    from imi.pipeline import ipc_kernel_manager
+    km = ipc_kernel_manager()()
+    km.shutting_down = True
+    asyncio.run(km._async_interrupt_kernel())          # no kernel and shutting down: nothing sent, nothing raised
+    km.shutting_down = False                            # any other interrupt (a cell's timeout) still goes through
+    with pytest.raises(RuntimeError, match="No kernel is running"): asyncio.run(km._async_interrupt_kernel())
+
 def test_unknown_profile_and_selection_errors(capsys):
     with pytest.raises(SystemExit, match="unknown profile 'nope'.*ci"):
         main(["--profile", "nope"])
