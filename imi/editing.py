@@ -35,10 +35,10 @@ class EditingGenerator(Generator):
     "Ours: the paper's G with U-Net skips from the source, FiLM at every block and a mask channel (SIM compose)."
     def __init__(self, cfg: ModelConfig):
         w, self.mask_head = cfg.width, cfg.sim == "compose"
-        super().__init__(cfg, cfg.channels + self.mask_head, (8 * w, 4 * w, 2 * w, w) if cfg.skips else (0, 0, 0, 0))
+        sk = (8 * w, 4 * w, 2 * w, w)                  # the source's channels at each decoder block
+        super().__init__(cfg, cfg.channels + self.mask_head, sk if cfg.skips else (0, 0, 0, 0))
         self.film = nn.ModuleList([nn.Linear(cfg.cond_dim, 2 * c) for c in (4 * w, 2 * w, w)]) if cfg.film else None
         for f in self.film or []: nn.init.zeros_(f.weight); nn.init.zeros_(f.bias)   # start as the identity
-        sk = (8 * w, 4 * w, 2 * w, w)
         self.gates = nn.ModuleList([SkipGate(c, c, cfg.cond_dim) for c in sk]) if cfg.gate else None
 
     def draw(self, z, cond, phi_imm=None, skips=None) -> tuple[torch.Tensor, torch.Tensor | None]:

@@ -80,8 +80,7 @@ def build_avatar_data(triplets=(4296, 230, 230), pool: int = 20_000, reader_test
     """Sample the triplets, the unlabelled pool and the reader's test avatars; render once into a cache.
 
     `extended` adds more test triplets."""
-    from imi.core import progress as progress_bar
-    from imi.core import write_json
+    from imi.core import progress as progress_bar, write_json
     if len(triplets) != 3 or min(triplets) < 1: raise ValueError(f"triplets are (train, valid, test) counts >= 1, got {triplets}")
     # the same triplets whatever the pool size: each part has its own random stream
     rng_t, rng_p, rng_r = (np.random.default_rng([seed, k]) for k in range(3))
