@@ -88,6 +88,8 @@ class LossPart:
     mask_loss: Literal["mse", "balanced"] = "mse"     # the mask term: mse (the paper) or balanced BCE (ours)
     mask_teacher: float = 0.0       # ours: the true mask replaces the predicted one with this probability, decayed
                                     # linearly to 0 over the first half of the run
+    area_weight: bool = False       # ours: the balanced terms' inside part of each triplet weighted by its change's area
+                                    # (batch mean 1), so every changed pixel of a batch weighs the same
     def __post_init__(self): check_part(self)
 
 @dataclass

@@ -11,34 +11,43 @@ from .losses import (LossWeights, select_kind, triplet_codes, adversarial_terms,
                         label_loss, imi_losses)
 
 # %% auto #0
-__all__ = ['region_means', 'edit_terms', 'g_objective', 'editing_losses', 'losses_for']
+__all__ = ['area_weights', 'region_means', 'edit_terms', 'g_objective', 'editing_losses', 'losses_for']
 
 # %% ../nbs/03b_editing_losses.ipynb #b9555555
-def region_means(err: torch.Tensor, change: torch.Tensor) -> torch.Tensor:
+def area_weights(change: torch.Tensor) -> torch.Tensor:
+    "Per sample [B], its changed area over the mean changed area of the samples that change (0 where nothing changes)."
+    area = change.sum((1, 2, 3))
+    return area / (area.sum() / (area > 0).sum().clamp_min(1)).clamp_min(1)
+
+def region_means(err: torch.Tensor, change: torch.Tensor, area_weight: bool = False) -> torch.Tensor:
     """Per sample [B], the mean of `err` inside the change plus its mean outside it.
 
-    `err` and `change` are [B, 1, H, W]."""
+    `err` and `change` are [B, 1, H, W]; `area_weight`: the inside mean scaled by `area_weights`."""
     inside = (err * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1)
+    if area_weight: inside = inside * area_weights(change)
     outside = (err * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
     return inside + outside
 
-def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str) -> dict:
-    "The pixel term toward the real image `x` and the mask term, given the generator's parts and the true keep-mask."
+def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, area_weight: bool = False) -> dict:
+    """The pixel term toward the real image `x` and the mask term, given the generator's parts and the true keep-mask.
+
+    `area_weight`: each triplet's inside parts weighted by its changed area (`region_means`)."""
     fake = parts["image"]
     if not recon_balance or keep is None: t = {"recon": (fake.float() - x.float()).abs().mean()}
     else:
         change = 1 - keep[:, :1].float()
-        t = {"recon": region_means((fake.float() - x.float()).abs().mean(1, keepdim=True), change).mean()}
+        t = {"recon": region_means((fake.float() - x.float()).abs().mean(1, keepdim=True), change, area_weight).mean()}
         if parts["raw"] is not fake:   # composed: G's own drawing inside the change
             raw_in = ((parts["raw"].float() - x.float()).abs().mean(1, keepdim=True) * change).sum((1, 2, 3))
-            t["recon"] = t["recon"] + (raw_in / change.sum((1, 2, 3)).clamp_min(1)).mean()
+            raw_in = raw_in / change.sum((1, 2, 3)).clamp_min(1)
+            t["recon"] = t["recon"] + (raw_in * area_weights(change) if area_weight else raw_in).mean()
     pm = parts["pred_mask"]
     if pm is not None and keep is not None:
         if mask_loss == "mse": t["mask"] = F.mse_loss(pm.float(), keep.float())
         else:
             on = (kind == 2).float()
             bce = F.binary_cross_entropy(pm[:, :1].float().clamp(1e-6, 1 - 1e-6), keep[:, :1].float(), reduction="none")
-            t["mask"] = (region_means(bce, 1 - keep[:, :1].float()) * on).sum() / on.sum().clamp_min(1)
+            t["mask"] = (region_means(bce, 1 - keep[:, :1].float(), area_weight) * on).sum() / on.sum().clamp_min(1)
     return t
 
 
@@ -49,7 +58,7 @@ def g_objective(t: dict, w: LossWeights) -> torch.Tensor:
 
 def editing_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind, weights: LossWeights,
                    mask_target: torch.Tensor | None = None, detach_fake: bool = False, aux_fake: bool = False,
-                   recon_balance: bool = False, mask_loss: str = "mse", teacher=None) -> dict:
+                   recon_balance: bool = False, mask_loss: str = "mse", area_weight: bool = False, teacher=None) -> dict:
     "`imi_losses` with the editing generator's inputs (skips, `teacher`) and our terms where switched on."
     e = triplet_codes(model, source, target, tokens, lengths, kind)
     keep = true_keep(kind, mask_target)
@@ -58,7 +67,7 @@ def editing_losses(model, source, target, tokens, lengths, source_label, target_
                                  teacher=None if teacher is None or keep is None else (teacher, keep))
     lab = kind_labels(kind, source_label, target_label)
     t = {**adversarial_terms(model, e, parts["image"], lab, detach_fake),
-         **edit_terms(parts, e["x"], keep, kind, recon_balance, mask_loss)}
+         **edit_terms(parts, e["x"], keep, kind, recon_balance, mask_loss, area_weight)}
     t = with_totals(t, weights, parts["image"], kind)
     if aux_fake and lab is not None:   # D's fake term gains the label loss of the (detached) generated image
         t["label_dfake"] = label_loss(model.dis.classify(model.dis.features(parts["image"].detach())[-1]), lab)
@@ -69,8 +78,10 @@ def losses_for(model, loss=None):
     """The losses `model` trains with: the paper's `imi_losses`, or `editing_losses` for the editing model or our terms.
 
     `loss`: the config's loss part (`TrainConfig.loss`), whose switches are read; None: every switch off."""
-    sw = {k: getattr(loss, k, d) for k, d in (("aux_fake", False), ("recon_balance", False), ("mask_loss", "mse"))}
+    sw = {k: getattr(loss, k, d) for k, d in (("aux_fake", False), ("recon_balance", False), ("mask_loss", "mse"),
+                                                     ("area_weight", False))}
     detach, teacher = getattr(loss, "detach_fake", False), getattr(loss, "mask_teacher", 0.0)
-    if type(model).__name__ == "IMI" and not (teacher or sw["aux_fake"] or sw["recon_balance"] or sw["mask_loss"] != "mse"):
+    if type(model).__name__ == "IMI" and not (teacher or sw["aux_fake"] or sw["recon_balance"] or sw["mask_loss"] != "mse"
+                                              or sw["area_weight"]):
         return functools.partial(imi_losses, detach_fake=detach)
     return functools.partial(editing_losses, detach_fake=detach, **sw)
