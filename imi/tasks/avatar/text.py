@@ -14,8 +14,8 @@ from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR
 # %% auto #0
 __all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'NGRAM_BUCKETS', 'NGRAMS_PER_WORD', 'HELD_OUT_WORDS',
            'SAME_WORDS', 'TRAIN_SYNONYMS', 'READ_AS', 'WIDE_PRE', 'WIDE_POST', 'MAX_WORDS', 'REMOVE_WORDS',
-           'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'char_ngrams', 'Vocab', 'describe_edit_held_out',
-           'describe_edit_wide', 'interpret_instruction', 'unread_reason']
+           'VERB_READS', 'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'char_ngrams', 'Vocab',
+           'describe_edit_held_out', 'describe_edit_wide', 'interpret_instruction', 'unread_reason']
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #03138a65
 PRONOUNS = [("him", "his", "he"), ("her", "her", "she"), ("them", "their", "they")]
@@ -243,6 +243,13 @@ def describe_edit_wide(attr: str, src: dict, tgt: dict, rng: np.random.Generator
 # %% ../../../nbs/08b_avatar_instructions.ipynb #6df5c591
 MAX_WORDS = 24          # the longest instruction the editor takes (the generated ones have at most 16 words)
 REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no", "lose", "rid", "without", "erase")
+# a verb (or its -ing form) that names a face part's value with no noun: "make her smile", "make him wink"
+VERB_READS = {w: (a, v) for a, v, verbs in (("mouth", "smiling", ("smile", "smiles")), ("mouth", "grinning", ("grin", "grins")),
+                                         ("mouth", "screaming", ("scream", "screams")), ("mouth", "smirking", ("smirk", "smirks")),
+                                         ("mouth", "grimacing", ("grimace", "grimaces")), ("eyes", "winking", ("wink", "winks")),
+                                         ("eyes", "squinting", ("squint", "squints")), ("eyes", "crying", ("cry", "cries")),
+                                         ("eyebrows", "frowning", ("frown", "frowns")))
+              for w in (*verbs, v)}
 
 def _named(t: str, names) -> list[str]:
     "The value names that occur in `t` as whole words, longest first, each span counted once."
@@ -292,7 +299,8 @@ def interpret_instruction(text: str, av: dict):
     if (v := _new(clothes, av["clothing"], same_ok=False)): return "clothing", v
     if has("clothes") and not clothes: clothes = [av["clothing"]]        # "make his clothes red" (the wider grammar)
     if clothes: return ("clothing_color", v) if (v := _new(_named(t, CLOTH_COLORS), av["clothing_color"])) else None
-    return None
+    verbs = {VERB_READS[w] for w in t.split() if w in VERB_READS}                      # no part named: "make her smile"
+    return verbs.pop() if len(verbs) == 1 else None
 
 PART_NOUNS = {"background": ("background",), "skin": ("skin",), "hair": ("hair_color", "top"), "beard": ("facial_hair_color", "facial_hair"),
               "moustache": ("facial_hair_color", "facial_hair"), "glasses": ("accessory",), "eyes": ("eyes",),
