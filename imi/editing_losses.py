@@ -11,7 +11,7 @@ from .losses import (LossWeights, select_kind, triplet_codes, adversarial_terms,
                         label_loss, imi_losses)
 
 # %% auto #0
-__all__ = ['area_weights', 'region_means', 'edit_terms', 'g_objective', 'editing_losses', 'losses_for']
+__all__ = ['area_weights', 'inside_mean', 'region_means', 'edit_terms', 'g_objective', 'editing_losses', 'losses_for']
 
 # %% ../nbs/03b_editing_losses.ipynb #b9555555
 def area_weights(change: torch.Tensor) -> torch.Tensor:
@@ -19,14 +19,17 @@ def area_weights(change: torch.Tensor) -> torch.Tensor:
     area = change.sum((1, 2, 3))
     return area / (area.sum() / (area > 0).sum().clamp_min(1)).clamp_min(1)
 
+def inside_mean(err: torch.Tensor, change: torch.Tensor, area_weight: bool = False) -> torch.Tensor:
+    "Per sample [B], the mean of `err` inside the change ([B, 1, H, W] both); `area_weight`: scaled by `area_weights`."
+    inside = (err * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1)
+    return inside * area_weights(change) if area_weight else inside
+
 def region_means(err: torch.Tensor, change: torch.Tensor, area_weight: bool = False) -> torch.Tensor:
     """Per sample [B], the mean of `err` inside the change plus its mean outside it.
 
     `err` and `change` are [B, 1, H, W]; `area_weight`: the inside mean scaled by `area_weights`."""
-    inside = (err * change).sum((1, 2, 3)) / change.sum((1, 2, 3)).clamp_min(1)
-    if area_weight: inside = inside * area_weights(change)
     outside = (err * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
-    return inside + outside
+    return inside_mean(err, change, area_weight) + outside
 
 def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, area_weight: bool = False) -> dict:
     """The pixel term toward the real image `x` and the mask term, given the generator's parts and the true keep-mask.
@@ -38,9 +41,8 @@ def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, 
         change = 1 - keep[:, :1].float()
         t = {"recon": region_means((fake.float() - x.float()).abs().mean(1, keepdim=True), change, area_weight).mean()}
         if parts["raw"] is not fake:   # composed: G's own drawing inside the change
-            raw_in = ((parts["raw"].float() - x.float()).abs().mean(1, keepdim=True) * change).sum((1, 2, 3))
-            raw_in = raw_in / change.sum((1, 2, 3)).clamp_min(1)
-            t["recon"] = t["recon"] + (raw_in * area_weights(change) if area_weight else raw_in).mean()
+            raw_err = (parts["raw"].float() - x.float()).abs().mean(1, keepdim=True)
+            t["recon"] = t["recon"] + inside_mean(raw_err, change, area_weight).mean()
     pm = parts["pred_mask"]
     if pm is not None and keep is not None:
         if mask_loss == "mse": t["mask"] = F.mse_loss(pm.float(), keep.float())
@@ -78,10 +80,9 @@ def losses_for(model, loss=None):
     """The losses `model` trains with: the paper's `imi_losses`, or `editing_losses` for the editing model or our terms.
 
     `loss`: the config's loss part (`TrainConfig.loss`), whose switches are read; None: every switch off."""
-    sw = {k: getattr(loss, k, d) for k, d in (("aux_fake", False), ("recon_balance", False), ("mask_loss", "mse"),
-                                                     ("area_weight", False))}
+    off = {"aux_fake": False, "recon_balance": False, "mask_loss": "mse", "area_weight": False}   # each switch's paper value
+    sw = {k: getattr(loss, k, d) for k, d in off.items()}
     detach, teacher = getattr(loss, "detach_fake", False), getattr(loss, "mask_teacher", 0.0)
-    if type(model).__name__ == "IMI" and not (teacher or sw["aux_fake"] or sw["recon_balance"] or sw["mask_loss"] != "mse"
-                                              or sw["area_weight"]):
+    if type(model).__name__ == "IMI" and not teacher and sw == off:
         return functools.partial(imi_losses, detach_fake=detach)
     return functools.partial(editing_losses, detach_fake=detach, **sw)
