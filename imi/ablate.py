@@ -35,7 +35,7 @@ ATOMS: dict[str, dict] = {
     "w32": {"width": 32},
     # the avatar study (09_aimi): SIM's readings and the editing switches of 02-04
     "no-sim": {"sim": "none"}, "resize": {"upsample": "resize"},
-    "t20k": {"task_options": {"triplets": (20000, 230, 230)}},
+    "t20k": {"task_options": {"triplets": (20000, 230, 230)}}, "t100k": {"task_options": {"triplets": (100000, 230, 230)}},
     # the avatar language (08b, 02b): a fresh instruction of the wider grammar at each draw, words read through their letters
     "grammar": {"task_options": {"rephrase": True}}, "sub": {"subwords": True},
     # shapes (02b, 03): the skips gated by the condition (STGAN), D's attribute heads on real avatars (the paper's
@@ -47,7 +47,7 @@ ATOMS: dict[str, dict] = {
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "grammar", "sub", "gate", "heads", "area", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
