@@ -20,7 +20,7 @@ from .tasks import make_task, task_class
 # %% auto #0
 __all__ = ['BASE', 'ATOMS', 'OURS', 'STAGES', 'variant_overrides', 'task_base', 'variant_config', 'equal_time_samples',
            'score_model', 'reference_scores', 'snapshot_targets', 'run_variant', 'stage_table', 'table_markdown',
-           'plot_curves', 'rescore_run', 'stage_root', 'run_stage', 'main']
+           'plot_curves', 'rescore_run', 'stage_root', 'committed_curves', 'run_stage', 'main']
 
 # %% ../nbs/05b_ablate.ipynb #6205a452
 BASE = {"width": 16, "batch_size": 64, "valid_samples": 512}
@@ -237,12 +237,20 @@ def stage_root(task_name: str) -> Path:
     "Where a study's runs live: runs/ablate-<task>."
     return (repo_root() or Path.cwd()) / "runs" / f"ablate-{task_name}"
 
+def committed_curves(path: Path) -> dict:
+    "A stage's committed curves (its CSV) by (variant, seed): each a list of snapshot dicts, empty columns dropped."
+    if not Path(path).exists(): return {}
+    df = pd.read_csv(path)
+    return {(v, int(s)): [{k: x for k, x in r.items() if k not in ("variant", "seed") and not pd.isna(x)} for r in d.to_dict("records")]
+            for (v, s), d in df.groupby(["variant", "seed"], sort=False)}
+
 def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, snapshots: int = 4, root=None, fig_dir=None,
               per_group: int = 400, evaluator=None, base: dict | None = None, quiet: bool = False, rescore: bool = False,
               task="mnist", task_options: dict | None = None) -> pd.DataFrame:
     """Run (or resume) every (variant, seed) of a stage on `task` (a name or a Task).
 
-    The stage's table and curves are rewritten after each run."""
+    The stage's table and curves are rewritten after each run. A (variant, seed) without a run folder here (a fresh
+    clone, another machine) keeps its curve from the stage's committed CSV, so the table is never narrowed to this machine's runs."""
     import matplotlib.pyplot as plt
     for v in variants: variant_overrides(v)                      # fail on a bad name before hours of work
     task = make_task(task, **(task_options or {})) if isinstance(task, str) else task
@@ -254,6 +262,10 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
     refs = reference_scores(task, batch, evaluator)
     cols, curve_cols = dict(evaluator.table_columns), dict(evaluator.curve_columns)
     runs = [(v, s) for v in variants for s in seeds]
+    kept = {k: c for k, c in committed_curves(figp / f"ablation_{stage}.csv").items()
+            if k in runs and not (rootp / k[0] / f"seed{k[1]}" / "curve.json").exists()}
+    if kept and not quiet: print(f"kept from figures/ablation_{stage}.csv (no run folder here): "
+                                 + ", ".join(f"{v} seed {s}" for v, s in kept), flush=True)
     t0 = time.time()
     for i, (v, s) in enumerate(runs):
         if not quiet: print(f"[{i + 1}/{len(runs)}] {v} seed {s} ({(time.time() - t0) / 60:.0f} min so far)", flush=True)
@@ -263,11 +275,13 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
         rows, curves = [], []
         for vv, ss in runs:
             p = rootp / vv / f"seed{ss}" / "curve.json"
-            if not p.exists(): continue
-            c = json.loads(p.read_text())
-            curves += [{"variant": vv, "seed": ss, **e} for e in c["curve"]]
-            if len(c["curve"]) >= len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots)):
-                rows.append({"variant": vv, "seed": ss, **c["curve"][-1]})
+            if p.exists():
+                c = json.loads(p.read_text())
+                curve, full = c["curve"], len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots))
+            elif (vv, ss) in kept: curve, full = kept[(vv, ss)], snapshots
+            else: continue
+            curves += [{"variant": vv, "seed": ss, **e} for e in curve]
+            if len(curve) >= full: rows.append({"variant": vv, "seed": ss, **curve[-1]})
         cdf = pd.DataFrame(curves)
         write_text(figp / f"ablation_{stage}.csv", cdf.to_csv(index=False))
         if rows:
