@@ -131,43 +131,36 @@ def run_variant(name: str, seed: int, samples: int, root, evaluator, batch: dict
     return curve
 
 # %% ../nbs/05b_ablate.ipynb #b051e2f4
-STAGES = {
+STAGES = {   # each: one seed (0), 256,000 samples and 4 scored snapshots unless it says
     # one change at a time from the paper's literal reading, one seed, a reduced budget
-    "screen-paper": {"task": "mnist", "variants": ["paper", "tanh", "sigmoid", "no-l2", "l2-scale", "per-sample", "detach-fake", "1:1"],
-                     "seeds": [0], "samples": 256_000, "snapshots": 4},
+    "screen-paper": {"task": "mnist", "variants": ["paper", "tanh", "sigmoid", "no-l2", "l2-scale", "per-sample", "detach-fake", "1:1"]},
     # beyond the paper, on top of the best combination of the paper's readings
     "screen-ours": {"task": "mnist", "variants": ["sigmoid+no-l2", "sigmoid+no-l2+rec10", "sigmoid+no-l2+rec100", "sigmoid+no-l2+ema",
                                                   "sigmoid+no-l2+aux-fake", "sigmoid+no-l2+no-aux", "sigmoid+no-l2+edit-heavy",
-                                                  "sigmoid+no-l2+lr5", "sigmoid+no-l2+w32"],
-                    "seeds": [0], "samples": 256_000, "snapshots": 4},
+                                                  "sigmoid+no-l2+lr5", "sigmoid+no-l2+w32"]},
     # the paper's reading, the best run of the screens and EMA on top of it, two seeds; at the screening
     # budget (the seed-0 runs of the screens are reused), so that two seeds fit in the 2-core budget
-    "confirm": {"task": "mnist", "variants": ["paper", "sigmoid+no-l2+lr5", "sigmoid+no-l2+lr5+ema"],
-                "seeds": [0, 1], "samples": 256_000, "snapshots": 4},
+    "confirm": {"task": "mnist", "variants": ["paper", "sigmoid+no-l2+lr5", "sigmoid+no-l2+lr5+ema"], "seeds": [0, 1]},
     # the avatar task (09_aimi): the paper's reading, eq 23 replaced, our recipe, and the recipe with one piece out
     "avatar-screen": {"task": "avatar", "variants": ["paper", "paper+1:1", "edit", "edit+no-sim", "edit+no-skips", "edit+no-film",
-                                                      "edit+no-bal", "edit+no-teacher", "edit+all-kinds"],
-                      "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
+                                                      "edit+no-bal", "edit+no-teacher", "edit+all-kinds"], "per_group": 100},
     # the digit recipe with the generator's upsampling by resize and convolution instead of transposed convolution
-    "upsample": {"task": "mnist", "variants": ["sigmoid+no-l2+lr5+ema", "sigmoid+no-l2+lr5+ema+resize"], "seeds": [0, 1],
-                 "samples": 256_000, "snapshots": 4},
+    "upsample": {"task": "mnist", "variants": ["sigmoid+no-l2+lr5+ema", "sigmoid+no-l2+lr5+ema+resize"], "seeds": [0, 1]},
     # the paper's question on models that edit: our recipe with and without SIM, and the paper's reading, two seeds each at
     # the screening budget (the seed-0 runs of the screen are reused), so that two seeds fit in the 2-core budget
-    "avatar-confirm": {"task": "avatar", "variants": ["edit", "edit+no-sim", "paper"],
-                       "seeds": [0, 1], "samples": 256_000, "snapshots": 4, "per_group": 100},
-    # defined, not run yet: EMA out of the recipe, and the recipe on 20,000 triplets instead of the paper's 4,296
-    "avatar-more": {"task": "avatar", "variants": ["edit+no-ema", "edit+t20k"],
-                    "seeds": [0], "samples": 256_000, "snapshots": 4, "per_group": 100},
+    "avatar-confirm": {"task": "avatar", "variants": ["edit", "edit+no-sim", "paper"], "seeds": [0, 1], "per_group": 100},
+    # EMA out of the recipe, and a first probe of the recipe on 20,000 triplets instead of the paper's 4,296
+    "avatar-more": {"task": "avatar", "variants": ["edit+no-ema", "edit+t20k"], "per_group": 100},
+    # the data-scaling study (09_aimi): the recipe on 4,296, 20,000 and 100,000 training triplets, one stage per size
+    **{st: {"task": "avatar", "variants": [v], "seeds": [0, 1], "per_group": 200}
+       for st, v in (("avatar-data-4k", "edit"), ("avatar-data", "edit+t20k"), ("avatar-data-100k", "edit+t100k"))},
     # the avatar language: the recipe with the wider training grammar and the letter n-grams, at the shipped budget
-    "avatar-language": {"task": "avatar", "variants": ["edit+grammar+sub"], "seeds": [0, 1], "samples": 512_000,
-                        "snapshots": 4, "per_group": 200},
+    "avatar-language": {"task": "avatar", "variants": ["edit+grammar+sub"], "seeds": [0, 1], "samples": 512_000, "per_group": 200},
     # shapes: two levers on the recipe (gated skips; D's attribute heads), two seeds at the confirmation budget,
     # beside the recipe itself (its runs of avatar-confirm are reused)
-    "avatar-shapes": {"task": "avatar", "variants": ["edit", "edit+gate", "edit+heads"], "seeds": [0, 1],
-                      "samples": 256_000, "snapshots": 4, "per_group": 100},
+    "avatar-shapes": {"task": "avatar", "variants": ["edit", "edit+gate", "edit+heads"], "seeds": [0, 1], "per_group": 100},
     # shapes: the area weighting of 03b on the recipe with heads (the heads' runs are those of avatar-shapes)
-    "avatar-area": {"task": "avatar", "variants": ["edit+heads", "edit+heads+area"], "seeds": [0, 1],
-                    "samples": 256_000, "snapshots": 4, "per_group": 100},
+    "avatar-area": {"task": "avatar", "variants": ["edit+heads", "edit+heads+area"], "seeds": [0, 1], "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:
