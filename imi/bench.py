@@ -42,9 +42,15 @@ TRAIN_MODES = {"fp32": dict(precision="fp32", adam="foreach"),
                "bf16 autocast, fused Adam, prefetch, compiled": dict(precision="bf16", adam="fused", prefetch=True, compile="yes")}
 
 def gemm_gflops(dtype=torch.float32, n: int = 1536, seconds: float = 1.0) -> float:
-    "GFLOP/s of an n x n matrix product in `dtype` on this CPU with torch's threads (the best of its BLAS, on ideal shapes)."
+    """GFLOP/s of an n x n matrix product in `dtype` on this CPU with torch's threads (the best of its BLAS, on ideal shapes).
+
+    Where a 512 x 512 product alone takes over 50 ms (bf16 without hardware support: about 1 GFLOP/s on an AVX2-only
+    EPYC, where one 1536 product took 10 s), that size is timed instead: such a path is slow at every size."""
+    small = torch.randn(512, 512).to(dtype)
+    t0 = time.perf_counter(); small @ small
+    if time.perf_counter() - t0 > 0.05: n = 512
     a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
-    return time_rate(lambda: a @ b, 2 * n ** 3, seconds) / 1e9
+    return time_rate(lambda: a @ b, 2 * n ** 3, seconds, warmup=1) / 1e9
 
 def cpu_peak(threads: int | None = None, measure: bool = True) -> dict:
     """fp32 peak GFLOP/s of this CPU: threads x clock x fp32 lanes x 2 (FMA) x FMA units.
