@@ -157,7 +157,9 @@ class _Derived:
     @property
     def steps(self) -> int: return math.ceil(self.schedule.train_samples / self.schedule.batch_size)
 
-    def every(self, value: int, per_run: int) -> int: return value or max(1, self.steps // per_run)
+    def every(self, value: int, per_run: int) -> int:
+        "Steps between two events: `value`, or (0) at most `per_run` of them in a run (a 16-step run validates 8 times, not 16)."
+        return value or max(1, -(-self.steps // per_run))
 
     @property
     def phase_steps(self) -> int:
