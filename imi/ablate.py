@@ -242,8 +242,9 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
               task="mnist", task_options: dict | None = None) -> pd.DataFrame:
     """Run (or resume) every (variant, seed) of a stage on `task` (a name or a Task).
 
-    The stage's table and curves are rewritten after each run. A (variant, seed) without a run folder here (a fresh
-    clone, another machine) keeps its curve from the stage's committed CSV, so the table is never narrowed to this machine's runs."""
+    The stage's table and curves are rewritten after each run. A (variant, seed) of these variants that this call does
+    not run, or has no run folder for here (a fresh clone, another machine), keeps its curve from the stage's committed
+    CSV: adding a seed, or `--rescore`, extends the table instead of narrowing it to this machine's runs."""
     import matplotlib.pyplot as plt
     for v in variants: variant_overrides(v)                      # fail on a bad name before hours of work
     task = make_task(task, **(task_options or {})) if isinstance(task, str) else task
@@ -256,9 +257,9 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
     cols, curve_cols = dict(evaluator.table_columns), dict(evaluator.curve_columns)
     runs = [(v, s) for v in variants for s in seeds]
     kept = {k: c for k, c in committed_curves(figp / f"ablation_{stage}.csv").items()
-            if k in runs and not (rootp / k[0] / f"seed{k[1]}" / "curve.json").exists()}
-    if kept and not quiet: print(f"kept from figures/ablation_{stage}.csv (no run folder here): "
-                                 + ", ".join(f"{v} seed {s}" for v, s in kept), flush=True)
+            if k[0] in variants and (k not in runs or not (rootp / k[0] / f"seed{k[1]}" / "curve.json").exists())}
+    shown = sorted(set(runs) | set(kept), key=lambda k: (variants.index(k[0]), k[1]))
+    if kept and not quiet: print(f"kept from figures/ablation_{stage}.csv: " + ", ".join(f"{v} seed {s}" for v, s in kept), flush=True)
     t0 = time.time()
     for i, (v, s) in enumerate(runs):
         if not quiet: print(f"[{i + 1}/{len(runs)}] {v} seed {s} ({(time.time() - t0) / 60:.0f} min so far)", flush=True)
@@ -266,9 +267,9 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
             if rescore_run(rootp / v / f"seed{s}", evaluator, batch) and not quiet: print("  rescored the last snapshot", flush=True)
         else: run_variant(v, s, samples, rootp, evaluator, batch, snapshots, base, task=task, quiet=quiet)
         rows, curves = [], []
-        for vv, ss in runs:
+        for vv, ss in shown:
             p = rootp / vv / f"seed{ss}" / "curve.json"
-            if p.exists():
+            if (vv, ss) not in kept and p.exists():
                 c = json.loads(p.read_text())
                 curve, full = c["curve"], len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots))
             elif (vv, ss) in kept: curve, full = kept[(vv, ss)], snapshots
