@@ -259,7 +259,7 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
     kept = {k: c for k, c in committed_curves(figp / f"ablation_{stage}.csv").items()
             if k[0] in variants and (k not in runs or not (rootp / k[0] / f"seed{k[1]}" / "curve.json").exists())}
     shown = sorted(set(runs) | set(kept), key=lambda k: (variants.index(k[0]), k[1]))
-    if kept and not quiet: print(f"kept from figures/ablation_{stage}.csv: " + ", ".join(f"{v} seed {s}" for v, s in kept), flush=True)
+    if kept and not quiet: print(f"kept from {figp / f'ablation_{stage}.csv'}: " + ", ".join(f"{v} seed {s}" for v, s in kept), flush=True)
     t0 = time.time()
     for i, (v, s) in enumerate(runs):
         if not quiet: print(f"[{i + 1}/{len(runs)}] {v} seed {s} ({(time.time() - t0) / 60:.0f} min so far)", flush=True)
@@ -269,7 +269,7 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
         rows, curves = [], []
         for vv, ss in shown:
             p = rootp / vv / f"seed{ss}" / "curve.json"
-            if (vv, ss) not in kept and p.exists():
+            if (vv, ss) in runs and p.exists():           # this machine's run (one trained by this call included)
                 c = json.loads(p.read_text())
                 curve, full = c["curve"], len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots))
             elif (vv, ss) in kept: curve, full = kept[(vv, ss)], snapshots

@@ -46,7 +46,7 @@ def gemm_gflops(dtype=torch.float32, n: int = 1536, seconds: float = 1.0) -> flo
 
     Where a 512 x 512 product alone takes over 50 ms (bf16 without hardware support: about 1 GFLOP/s on an AVX2-only
     EPYC, where one 1536 product took 10 s), that size is timed instead: such a path is slow at every size."""
-    small = torch.randn(512, 512).to(dtype)
+    small = torch.randn(512, 512).to(dtype); small @ small            # the first call sets up the kernels
     t0 = time.perf_counter(); small @ small
     if time.perf_counter() - t0 > 0.05: n = 512
     a, b = torch.randn(n, n).to(dtype), torch.randn(n, n).to(dtype)
