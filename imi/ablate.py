@@ -40,14 +40,14 @@ ATOMS: dict[str, dict] = {
     "grammar": {"task_options": {"rephrase": True}}, "sub": {"subwords": True},
     # shapes (02b, 03): the skips gated by the condition (STGAN), D's attribute heads on real avatars (the paper's
     # auxiliary classifier, here for the avatars' 13 attributes; G's term asks them to read the target's attributes)
-    "gate": {"gate": True}, "heads": {"aux": True},
+    "gate": {"gate": True}, "heads": {"aux": True}, "erase": {"erase": True},
     # shapes (03b): the balanced terms' inside parts weighted by each triplet's changed area
     "area": {"area_weight": True},
     # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
@@ -161,6 +161,8 @@ STAGES = {   # each: one seed (0), 256,000 samples and 4 scored snapshots unless
     "avatar-shapes": {"task": "avatar", "variants": ["edit", "edit+gate", "edit+heads"], "seeds": [0, 1], "per_group": 100},
     # shapes: the area weighting of 03b on the recipe with heads (the heads' runs are those of avatar-shapes)
     "avatar-area": {"task": "avatar", "variants": ["edit+heads", "edit+heads+area"], "seeds": [0, 1], "per_group": 100},
+    # shapes: the change erased from the skips (02b) on the recipe with heads (the heads' runs are those of avatar-area)
+    "avatar-erase": {"task": "avatar", "variants": ["edit+heads", "edit+heads+erase"], "seeds": [0, 1], "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:

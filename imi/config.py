@@ -69,6 +69,7 @@ class ModelPart:
     skips: bool = False             # ours: G reads the condition image's encoder features at every scale
     film: bool = False              # ours: phi_fc scales and shifts every decoder block
     gate: bool = False              # ours: the skips pass through gates computed from the condition (STGAN)
+    erase: bool = False             # ours: G draws again from skips erased where its mask opens (inpainting)
     subwords: bool = False          # ours: words are also read through their letter n-grams (a task that gives them)
     def __post_init__(self):
         if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"    # older configs
@@ -182,7 +183,7 @@ class _Derived:
             raise ValueError(f"model.subwords: the {task.name} task gives no letter n-grams of its words")
         return ModelConfig(width=m.width, output=m.output, sim=m.sim, normalize=m.normalize, channels=task.channels,
                            vocab_size=len(task.vocab), aux=dict(task.aux) if m.aux else {},
-                           skips=m.skips, film=m.film, gate=m.gate, upsample=m.upsample,
+                           skips=m.skips, film=m.film, gate=m.gate, erase=m.erase, upsample=m.upsample,
                            subwords=task.subword_buckets if m.subwords else 0)
 
     @property

@@ -10,7 +10,7 @@ from .model import ModelConfig, Generator, IMI, InstructionEncoder, activate
 from .sim import compose
 
 # %% auto #0
-__all__ = ['SkipGate', 'EditingGenerator', 'init_keep', 'EditingIMI', 'build_model', 'SubwordInstructionEncoder']
+__all__ = ['SkipGate', 'EditingGenerator', 'init_keep', 'erase_skips', 'EditingIMI', 'build_model', 'SubwordInstructionEncoder']
 
 # %% ../nbs/02b_editing.ipynb #164bbe5d
 class SkipGate(nn.Module):
@@ -65,6 +65,10 @@ def init_keep(last: nn.Module, channels: int, bias: float = 3.0) -> None:
     conv = last[-1] if isinstance(last, nn.Sequential) else last
     with torch.no_grad(): conv.bias[channels:] = bias
 
+def erase_skips(skips: list[torch.Tensor], keep: torch.Tensor) -> list[torch.Tensor]:
+    "Ours: each skip times the keep-mask [B, 1, 64, 64] min-pooled to its size: a cell goes where any pixel of it opens."
+    return [s * -nn.functional.adaptive_max_pool2d(-keep, s.shape[-2:]).to(s.dtype) for s in skips]
+
 class EditingIMI(IMI):
     "Ours: the paper's model with the editing generator, SIM composed in pixel space and teacher forcing of its mask."
     def __init__(self, cfg: ModelConfig):
@@ -87,6 +91,7 @@ class EditingIMI(IMI):
             if mask is None:
                 mask = pred = torch.sigmoid(logit).expand_as(x)
                 if teacher is not None: mask = torch.where(teacher[0].view(-1, 1, 1, 1), teacher[1].to(pred.dtype), pred)
+            if self.cfg.erase: x = self.gen.draw(z, cond, None, erase_skips(skips, mask[:, :1].detach()))[0]   # G again, the change erased
             return {"image": compose(source, x, mask), "raw": x, "mask": mask, "pred_mask": pred}
         return {"image": x, "raw": x, "mask": mask, "pred_mask": None}
 

@@ -46,6 +46,8 @@ class ModelConfig:
     film: bool = False            # ours: phi_fc scales and shifts the features of every decoder block (FiLM)
     gate: bool = False            # ours: each skip passes through a gate computed from the decoder's state, the skip and
                                   # phi_fc (STGAN's selective transfer, simplified); needs `skips`
+    erase: bool = False           # ours: G draws twice, the second time from skips erased where the first pass's mask
+                                  # opens (inpainting); needs `skips` and SIM "compose"
     upsample: str = "transposed"  # G's upsampling: stride-2 transposed convolutions (the paper) or "resize" (nearest x2
                                   # then a 3x3 convolution, ours: no checkerboard)
     subwords: int = 0             # ours: hash buckets of the words' letter n-grams read beside each word (0: words only)
@@ -59,6 +61,8 @@ class ModelConfig:
         if self.normalize not in ("l2", "scale", "none"):
             raise ValueError(f"normalize must be 'l2', 'scale' or 'none', got {self.normalize!r}")
         if self.gate and not self.skips: raise ValueError("gate gates the skips: it needs skips=True")
+        if self.erase and not (self.skips and self.sim == "compose"):
+            raise ValueError("erase erases the change from the skips by SIM's mask: it needs skips=True and sim='compose'")
         if self.output not in ("linear", "tanh", "sigmoid"):
             raise ValueError(f"output must be 'linear', 'tanh' or 'sigmoid', got {self.output!r}")
         if self.img_size != 64: raise ValueError(f"the DCGAN layout here is for 64x64 images, got {self.img_size}")
