@@ -268,11 +268,13 @@ class IMI(nn.Module):
         return phi_s, phi_i, self.fuse(phi_s, phi_i), self.source_skips(feats)
 
     @torch.no_grad()
-    def edit(self, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, z=None, with_mask: bool = False):
-        "Scaled source images [B,C,64,64] + instructions -> generated targets (same scaling; eval mode is the caller's)."
+    def edit(self, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, z=None, with_mask: bool = False, mask=None):
+        """Scaled source images [B,C,64,64] + instructions -> generated targets (same scaling; eval mode is the caller's).
+
+        `mask` (SIM): used instead of the model's own, as in `generate_parts`."""
         phi_s, phi_i, cond, skips = self.condition(source, tokens, lengths)
         z = self.sample_z(len(source)) if z is None else z
-        x, mask = self.generate(phi_s, phi_i, cond, source, z, skips=skips)
+        x, mask = self.generate(phi_s, phi_i, cond, source, z, mask=mask, skips=skips)
         return (x, mask) if with_mask else x
 
 # %% ../nbs/02_model.ipynb #948788ed
@@ -300,17 +302,18 @@ def unscale_pixels(y, output: str = "linear") -> torch.Tensor:
 
 @torch.no_grad()
 def generate_batch(model: IMI, source: torch.Tensor, tokens: torch.Tensor, lengths: torch.Tensor, seed: int = 0,
-                   chunk: int = 512, with_mask: bool = False):
+                   chunk: int = 512, with_mask: bool = False, mask: torch.Tensor | None = None):
     """uint8 sources [B,C,64,64] + instructions -> uint8 generated images, the noise seeded per call.
 
-    With `with_mask`, also the SIM masks (float), or None for a model without SIM."""
+    With `with_mask`, also the SIM masks (float), or None for a model without SIM. `mask`: SIM's mask given (1: keep)."""
     model.eval()
     out_kind = model.cfg.output
     g = torch.Generator().manual_seed(seed)
     z = torch.randn(len(source), model.cfg.z_dim, generator=g)
     outs, masks = [], []
-    for s, t, n, zz in zip(source.split(chunk), tokens.split(chunk), lengths.split(chunk), z.split(chunk)):
-        x, m = model.edit(scale_pixels(s, out_kind), t, n, zz, with_mask=True)
+    given = mask.split(chunk) if mask is not None else [None] * len(z.split(chunk))
+    for s, t, n, zz, mm in zip(source.split(chunk), tokens.split(chunk), lengths.split(chunk), z.split(chunk), given):
+        x, m = model.edit(scale_pixels(s, out_kind), t, n, zz, with_mask=True, mask=mm)
         outs.append(unscale_pixels(x, out_kind)); masks.append(m)
     images = torch.cat(outs)
     if not with_mask: return images
