@@ -32,7 +32,7 @@ ATOMS: dict[str, dict] = {
     "rec10": {"recon": 10.0}, "rec100": {"recon": 100.0}, "ema": {"ema": 0.999},
     "no-aux": {"aux": False}, "aux-fake": {"aux_fake": True}, "edit-heavy": {"kind_probs": (0.15, 0.15, 0.7)},
     "lr5": {"lr": 5e-4},
-    "w32": {"width": 32},
+    "w32": {"width": 32}, "w24": {"width": 24},
     # the avatar study (09_aimi): SIM's readings and the editing switches of 02-04
     "no-sim": {"sim": "none"}, "resize": {"upsample": "resize"},
     "t20k": {"task_options": {"triplets": (20000, 230, 230)}}, "t100k": {"task_options": {"triplets": (100000, 230, 230)}},
@@ -47,7 +47,7 @@ ATOMS: dict[str, dict] = {
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "w24", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
@@ -163,6 +163,8 @@ STAGES = {   # each: one seed (0), 256,000 samples and 4 scored snapshots unless
     "avatar-area": {"task": "avatar", "variants": ["edit+heads", "edit+heads+area"], "seeds": [0, 1], "per_group": 100},
     # shapes: the change erased from the skips (02b) on the recipe with heads (the heads' runs are those of avatar-area)
     "avatar-erase": {"task": "avatar", "variants": ["edit+heads", "edit+heads+erase"], "seeds": [0, 1], "per_group": 100},
+    # shapes: width 24 at the same wall time as the recipe with heads (fewer samples; the heads' runs are those of avatar-area)
+    "avatar-width": {"task": "avatar", "variants": ["edit+heads", "edit+heads+w24"], "seeds": [0, 1], "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:
