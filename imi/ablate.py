@@ -5,7 +5,7 @@
 # %% ../nbs/05b_ablate.ipynb #956fea8a
 from __future__ import annotations
 import argparse, json, sys, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -77,9 +77,9 @@ def equal_time_samples(name: str, samples: int, base: dict | None = None, task=N
     w = variant_overrides(name).get("width", base["width"])
     if w == base["width"]: return samples
     def rate(width):
-        cfg = variant_config(name, 0, samples, "", {**base, "width": width})
-        r = probe_training(cfg.model_config(task or make_task(cfg.task, **cfg.task_options)), base["batch_size"], cfg.loss_weights())
-        return r[r["choice"]]
+        cfg = variant_config(name, 0, samples, "", base)   # the variant's own width overrides the base's: set it after
+        mc = replace(cfg.model_config(task or make_task(cfg.task, **cfg.task_options)), width=width)
+        r = probe_training(mc, base["batch_size"], cfg.loss_weights()); return r[r["choice"]]
     b = base["batch_size"]
     return max(b, int(samples * rate(w) / rate(base["width"])) // b * b)
 
