@@ -9,7 +9,6 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np
 import pandas as pd
-import torch
 from .core import repo_root, write_json, write_text, git_sha, device_info
 from .model import generate_batch
 from .config import TrainConfig, RECIPES
@@ -274,8 +273,9 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
         for vv, ss in shown:
             p = rootp / vv / f"seed{ss}" / "curve.json"
             if (vv, ss) in runs and p.exists():           # this machine's run (one trained by this call included)
-                c = json.loads(p.read_text())
-                curve, full = c["curve"], len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots))
+                c = json.loads(p.read_text())   # each snapshot with its run's machine, precision and commit
+                curve = [{**e, "machine": f"{c['device']}, {c['precision']}", "git": c["git_sha"]} for e in c["curve"]]
+                full = len(snapshot_targets(c["budget"], TrainConfig.from_dict(c["config"]).schedule.batch_size, snapshots))
             elif (vv, ss) in kept: curve, full = kept[(vv, ss)], snapshots
             else: continue
             curves += [{"variant": vv, "seed": ss, **e} for e in curve]
@@ -285,9 +285,8 @@ def run_stage(stage: str, variants: list[str], seeds: list[int], samples: int, s
         if rows:
             head = (f"Ablation stage `{stage}` on the {task.name} task: {per_group} test triplets per group ({len(batch['group']):,}, "
                     f"seeded), read by {evaluator.name}; macro averages over groups. Base: the paper's literal reading at width "
-                    f"{base['width']}, batch {base['batch_size']}; budget {samples:,} samples at the base width (width variants: "
-                    f"the same wall time). Machine: {device_info()['processor']}, {torch.get_num_threads()} threads; "
-                    f"git {git_sha()[:12]}. {evaluator.audit_line()}.\n\n")
+                    f"{base['width']}, batch {base['batch_size']}; budget {samples:,} samples at the base width (width variants: the "
+                    f"same wall time). Written at git {git_sha()[:12]}; each run's machine and commit: the csv. {evaluator.audit_line()}.\n\n")
             write_text(figp / f"ablation_{stage}.md", head + table_markdown(stage_table(rows, refs, cols), cols))
         fig = plot_curves(cdf, curve_cols, f"ablation {stage}: {len(seeds)} seed(s), budget {samples:,} samples (width {base['width']})")
         fig.savefig(figp / f"ablation_{stage}.png", dpi=100, bbox_inches="tight"); plt.close(fig)
