@@ -75,10 +75,10 @@ def equal_time_samples(name: str, samples: int, base: dict | None = None, task=N
     base = base or BASE
     w = variant_overrides(name).get("width", base["width"])
     if w == base["width"]: return samples
-    def rate(width):
-        cfg = variant_config(name, 0, samples, "", base)   # the variant's own width overrides the base's: set it after
-        mc = replace(cfg.model_config(task or make_task(cfg.task, **cfg.task_options)), width=width)
-        r = probe_training(mc, base["batch_size"], cfg.loss_weights()); return r[r["choice"]]
+    cfg = variant_config(name, 0, samples, "", base)
+    mc = cfg.model_config(task or make_task(cfg.task, **cfg.task_options))
+    def rate(width):   # the variant's own width overrides the base's: each probe sets its width after
+        r = probe_training(replace(mc, width=width), base["batch_size"], cfg.loss_weights()); return r[r["choice"]]
     b = base["batch_size"]
     return max(b, int(samples * rate(w) / rate(base["width"])) // b * b)
 
