@@ -91,7 +91,10 @@ class LossPart:
                                     # linearly to 0 over the first half of the run
     area_weight: bool = False       # ours: the balanced terms' inside part of each triplet weighted by its change's area
                                     # (batch mean 1), so every changed pixel of a batch weighs the same
-    def __post_init__(self): check_part(self)
+    label_g: float = 1.0            # ours: G's auxiliary label term (eq 38) scaled by this (the paper: 1)
+    def __post_init__(self):
+        check_part(self)
+        if self.label_g < 0: raise ValueError(f"loss.label_g scales G's label term: it must be >= 0, got {self.label_g}")
 
 @dataclass
 class OptimPart:
@@ -196,7 +199,7 @@ class _Derived:
 
     def loss_weights(self) -> LossWeights:
         "The lambdas of the config's set, with our reconstruction weight."
-        return LossWeights(**{**LAMBDAS[self.loss.weights].to_dict(), "rec": self.loss.recon})
+        return LossWeights(**{**LAMBDAS[self.loss.weights].to_dict(), "rec": self.loss.recon, "lab": self.loss.label_g})
 
     def make_task(self, with_data: bool = True, progress: bool = True):
         "The task this config trains on (with its data); the seed is the run's."

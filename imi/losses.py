@@ -80,6 +80,7 @@ class LossWeights:
     f: float = 2.0
     mask: float = 1.0
     rec: float = 0.0      # pixel L1 toward the real image (ours, not in the paper)
+    lab: float = 1.0      # ours: G's label term scaled inside λ_gfr (the paper: 1, eq 38 as written)
     def to_dict(self): return asdict(self)
 
 MNIST_WEIGHTS = LossWeights(1.0, 0.5, 0.5, 2.0, 2.0)
@@ -92,7 +93,7 @@ def total_d(t: dict, w: LossWeights) -> torch.Tensor:
 
 def total_g(t: dict, w: LossWeights) -> torch.Tensor:
     "Eq 38 (eq 22 when the label term is 0)."
-    return w.gfr * (t["g_fr"] + t["label_fake"]) + w.f * t["fmatch"]
+    return w.gfr * (t["g_fr"] + w.lab * t["label_fake"]) + w.f * t["fmatch"]
 
 def choose_update(loss_d: float, loss_g: float) -> str:
     "Eq 23: 'dis' (step D and the encoders) when L_D > L_G, else 'gen' (step G and the encoders)."
