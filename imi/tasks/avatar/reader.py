@@ -16,8 +16,8 @@ from .data import AvatarData, to_tensor_images
 
 # %% auto #0
 __all__ = ['FACE', 'TORSO', 'AVATAR_BOUNDS', 'AttributeReader', 'reader_loss', 'train_reader', 'attribute_accuracy',
-           'audit_reader', 'change_mask', 'edit_scores', 'reader_audit_line', 'save_reader', 'audit_frame',
-           'ship_reader', 'load_reader', 'avatar_problem']
+           'audit_reader', 'change_mask', 'edit_scores', 'pixel_agreement', 'reader_audit_line', 'save_reader',
+           'audit_frame', 'ship_reader', 'load_reader', 'avatar_problem']
 
 # %% ../../../nbs/08d_attribute_reader.ipynb #423f7dfb
 FACE = (slice(14, 46), slice(16, 48))   # rows and columns of the eyes, eyebrows and mouth at 64 x 64
@@ -96,7 +96,9 @@ def change_mask(source: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (source != target).any(1, keepdim=True)
 
 def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -> dict:
-    "Per triplet: edit success, preservation of every other visible attribute, and pixel error outside the change."
+    """Per triplet: edit success, preservation of every other visible attribute, and pixel error outside the change.
+
+    `nearer` is model-free: inside the true change the output is nearer (L1) the target than the source."""
     pred = reader.predict(generated)
     src, tgt, attr = batch["source_label"], batch["target_label"], torch.as_tensor(batch["group"])
     rows = torch.arange(len(pred))
@@ -105,13 +107,22 @@ def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -
     same = pred == src
     outside = ~change_mask(batch["source"], batch["target"])
     err = (generated.float() - batch["source"].float()).abs().mean(1, keepdim=True) / 255
+    inside = lambda ref: ((generated.float() - ref.float()).abs().mean(1, keepdim=True) * ~outside).sum((1, 2, 3))
     return {"success": (pred[rows, attr] == tgt[rows, attr]).numpy(),
             "preserved": (same | ~keep).all(1).numpy(),                        # every unchanged visible attribute
             "preserved_attr": np.where(keep.numpy(), same.numpy(), np.nan),    # per attribute (nan: not applicable)
             "background": np.where(attr.numpy() == ATTR_NAMES.index("background"), np.nan,   # where it was not the edit
                                    same[:, ATTR_NAMES.index("background")].numpy()),
             "outside_error": ((err * outside).sum((1, 2, 3)) / outside.sum((1, 2, 3)).clamp_min(1)).numpy(),
+            "nearer": (inside(batch["target"]) < inside(batch["source"])).numpy(),
             "pred": pred.numpy()}
+
+def pixel_agreement(scores: dict, groups) -> dict:
+    """Does the reader agree with the pixels? Macro over groups: the share of outputs `nearer` their target inside the
+    change, and that share among the outputs the reader reads as edited (low: the reader sees edits the pixels lack)."""
+    g, s, n = np.asarray(groups), scores["success"].astype(bool), scores["nearer"].astype(float)
+    per = [(n[g == k].mean(), n[(g == k) & s].mean() if ((g == k) & s).any() else np.nan) for k in np.unique(g)]
+    return {"nearer": float(np.mean([a for a, _ in per])), "nearer_if_success": float(np.nanmean([b for _, b in per]))}
 
 def reader_audit_line(audit: dict) -> str:
     "The reader's audit in one line: the lowest attributes, clean and with artefacts."
