@@ -12,13 +12,14 @@ from .losses import LossWeights, LAMBDAS, choose_update
 from .tasks import TASKS, make_task, task_option_names, task_class
 
 # %% auto #0
-__all__ = ['RESUMABLE', 'POSITIVE', 'PARTS', 'FLAT', 'RECIPES', 'check_part', 'ModelPart', 'LossPart', 'OptimPart',
-           'SchedulePart', 'RunPart', 'TrainConfig']
+__all__ = ['RESUMABLE', 'POSITIVE', 'NON_NEGATIVE', 'PARTS', 'FLAT', 'RECIPES', 'check_part', 'ModelPart', 'LossPart',
+           'OptimPart', 'SchedulePart', 'RunPart', 'TrainConfig']
 
 # %% ../nbs/config.ipynb #c0f10013
 RESUMABLE = {"resumable": True}   # field metadata: changing it does not make a checkpoint incompatible with a resumed run
 
 POSITIVE = {"width", "batch_size", "train_samples", "phase_samples", "valid_samples", "lr"}   # sizes and rates > 0
+NON_NEGATIVE = {"label_g"}        # weights that 0 switches off
 _KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a string", tuple: "a list of numbers"}
 
 def _typed(v, t):
@@ -54,6 +55,7 @@ def check_part(part) -> None:
         if base is float and not math.isfinite(v): raise ValueError(f"{part.GROUP}.{f.name} must be a finite number, got {v!r}")
         if f.name in POSITIVE and not (math.isfinite(v) and v > 0):
             raise ValueError(f"{part.GROUP}.{f.name} must be a positive number, got {v!r}")
+        if f.name in NON_NEGATIVE and v < 0: raise ValueError(f"{part.GROUP}.{f.name} must be >= 0 (0: off), got {v!r}")
         setattr(part, f.name, v)
 
 @dataclass
@@ -92,9 +94,7 @@ class LossPart:
     area_weight: bool = False       # ours: the balanced terms' inside part of each triplet weighted by its change's area
                                     # (batch mean 1), so every changed pixel of a batch weighs the same
     label_g: float = 1.0            # ours: G's auxiliary label term (eq 38) scaled by this (the paper: 1)
-    def __post_init__(self):
-        check_part(self)
-        if self.label_g < 0: raise ValueError(f"loss.label_g scales G's label term: it must be >= 0, got {self.label_g}")
+    def __post_init__(self): check_part(self)
 
 @dataclass
 class OptimPart:

@@ -11,6 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from ...core import save_state, load_state, cast_floats
 from ...metrics import generator_artefacts, train_steps
+from ...editing_losses import inside_mean
 from .attributes import ATTRIBUTES, ATTR_NAMES, N_VALUES, visibility
 from .data import AvatarData, to_tensor_images
 
@@ -107,14 +108,14 @@ def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -
     same = pred == src
     outside = ~change_mask(batch["source"], batch["target"])
     err = (generated.float() - batch["source"].float()).abs().mean(1, keepdim=True) / 255
-    inside = lambda ref: ((generated.float() - ref.float()).abs().mean(1, keepdim=True) * ~outside).sum((1, 2, 3))
+    err_t = (generated.float() - batch["target"].float()).abs().mean(1, keepdim=True) / 255
     return {"success": (pred[rows, attr] == tgt[rows, attr]).numpy(),
             "preserved": (same | ~keep).all(1).numpy(),                        # every unchanged visible attribute
             "preserved_attr": np.where(keep.numpy(), same.numpy(), np.nan),    # per attribute (nan: not applicable)
             "background": np.where(attr.numpy() == ATTR_NAMES.index("background"), np.nan,   # where it was not the edit
                                    same[:, ATTR_NAMES.index("background")].numpy()),
-            "outside_error": ((err * outside).sum((1, 2, 3)) / outside.sum((1, 2, 3)).clamp_min(1)).numpy(),
-            "nearer": (inside(batch["target"]) < inside(batch["source"])).numpy(),
+            "outside_error": inside_mean(err, outside.float()).numpy(),
+            "nearer": (inside_mean(err_t, (~outside).float()) < inside_mean(err, (~outside).float())).numpy(),
             "pred": pred.numpy()}
 
 def pixel_agreement(scores: dict, groups) -> dict:
