@@ -40,13 +40,13 @@ ATOMS: dict[str, dict] = {
     # shapes (02b, 03): the skips gated by the condition (STGAN), D's attribute heads on real avatars (the paper's
     # auxiliary classifier, here for the avatars' 13 attributes; G's term asks them to read the target's attributes)
     "gate": {"gate": True}, "heads": {"aux": True}, "erase": {"erase": True},
-    # shapes (03b, 03): the balanced terms' inside parts weighted by each triplet's changed area; G's label term x10
-    "area": {"area_weight": True}, "label10": {"label_g": 10.0},
+    # shapes (03b, 03, 02b): the inside terms weighted by the changed area; G's label term x10; phi_I to G past the fusion
+    "area": {"area_weight": True}, "label10": {"label_g": 10.0}, "direct-text": {"direct_text": True},
     # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "w24", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "label10", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "w24", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "label10", "direct-text", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."
@@ -159,11 +159,12 @@ STAGES = {   # each: one seed (0), 256,000 samples and 4 scored snapshots unless
     # beside the recipe itself (its runs of avatar-confirm are reused)
     "avatar-shapes": {"task": "avatar", "variants": ["edit", "edit+gate", "edit+heads"], "seeds": [0, 1], "per_group": 100},
     # shapes, one lever each on the recipe with heads (its runs: avatar-area's): the area weighting (03b), the change erased
-    # from the skips (02b), width 24 at the same wall time (fewer samples), G's label term x10 (03)
+    # from the skips (02b), width 24 at the same wall time (fewer samples), G's label term x10 (03), phi_I to G (02b)
     "avatar-area": {"task": "avatar", "variants": ["edit+heads", "edit+heads+area"], "seeds": [0, 1], "per_group": 100},
     "avatar-erase": {"task": "avatar", "variants": ["edit+heads", "edit+heads+erase"], "seeds": [0, 1], "per_group": 100},
     "avatar-width": {"task": "avatar", "variants": ["edit+heads", "edit+heads+w24"], "seeds": [0, 1], "per_group": 100},
     "avatar-label": {"task": "avatar", "variants": ["edit+heads", "edit+heads+label10"], "seeds": [0, 1], "per_group": 100},
+    "avatar-text": {"task": "avatar", "variants": ["edit+heads", "edit+heads+direct-text"], "seeds": [0, 1], "per_group": 100},
 }
 
 def stage_table(rows: list[dict], refs: dict | None = None, columns=()) -> pd.DataFrame:

@@ -73,6 +73,7 @@ class ModelPart:
     gate: bool = False              # ours: the skips pass through gates computed from the condition (STGAN)
     erase: bool = False             # ours: G draws again from skips erased where its mask opens (inpainting)
     subwords: bool = False          # ours: words are also read through their letter n-grams (a task that gives them)
+    direct_text: bool = False       # ours: G reads phi_I beside phi_fc, past the fusion's sigmoid (02b)
     def __post_init__(self):
         if isinstance(self.sim, bool): self.sim = "paper" if self.sim else "none"    # older configs
         check_part(self)
@@ -187,7 +188,7 @@ class _Derived:
         return ModelConfig(width=m.width, output=m.output, sim=m.sim, normalize=m.normalize, channels=task.channels,
                            vocab_size=len(task.vocab), aux=dict(task.aux) if m.aux else {},
                            skips=m.skips, film=m.film, gate=m.gate, erase=m.erase, upsample=m.upsample,
-                           subwords=task.subword_buckets if m.subwords else 0)
+                           subwords=task.subword_buckets if m.subwords else 0, direct_text=m.direct_text)
 
     @property
     def needs_mask_target(self) -> bool: return self.model.sim != "none" or self.loss.recon_balance

@@ -5,6 +5,7 @@
 # %% ../nbs/02b_editing.ipynb #e1d17b02
 from __future__ import annotations
 import torch
+from dataclasses import replace
 import torch.nn as nn
 from .model import ModelConfig, Generator, IMI, InstructionEncoder, activate
 from .sim import compose
@@ -36,10 +37,11 @@ class EditingGenerator(Generator):
     def __init__(self, cfg: ModelConfig):
         w, self.mask_head = cfg.width, cfg.sim == "compose"
         sk = (8 * w, 4 * w, 2 * w, w)                  # the source's channels at each decoder block
-        super().__init__(cfg, cfg.channels + self.mask_head, sk if cfg.skips else (0, 0, 0, 0))
-        self.film = nn.ModuleList([nn.Linear(cfg.cond_dim, 2 * c) for c in (4 * w, 2 * w, w)]) if cfg.film else None
+        cd = cfg.cond_dim + cfg.text_dim * cfg.direct_text   # what G reads of the instruction: phi_fc (and phi_I)
+        super().__init__(replace(cfg, cond_dim=cd), cfg.channels + self.mask_head, sk if cfg.skips else (0, 0, 0, 0))
+        self.film = nn.ModuleList([nn.Linear(cd, 2 * c) for c in (4 * w, 2 * w, w)]) if cfg.film else None
         for f in self.film or []: nn.init.zeros_(f.weight); nn.init.zeros_(f.bias)   # start as the identity
-        self.gates = nn.ModuleList([SkipGate(c, c, cfg.cond_dim) for c in sk]) if cfg.gate else None
+        self.gates = nn.ModuleList([SkipGate(c, c, cd) for c in sk]) if cfg.gate else None
 
     def draw(self, z, cond, phi_imm=None, skips=None) -> tuple[torch.Tensor, torch.Tensor | None]:
         "(image, mask logit or None): the paper's layers walked block by block, with the skips and FiLM between them."
@@ -85,6 +87,7 @@ class EditingIMI(IMI):
 
         `mask` given: use it; `teacher` = (use [B], true mask): the true mask replaces the predicted one where `use`."""
         if self.cfg.sim == "paper": raise ValueError("the editing model composes in pixel space: sim is 'compose' or 'none'")
+        if self.cfg.direct_text: cond = torch.cat([cond, phi_i], 1)      # G reads phi_I past the fusion's sigmoid
         x, logit = self.gen.draw(z, cond, None, skips)
         pred = None
         if self.cfg.sim == "compose":
@@ -100,8 +103,8 @@ class EditingIMI(IMI):
         return feats if self.cfg.skips else None
 
 def build_model(cfg: ModelConfig) -> IMI:
-    "The paper's `IMI`, or `EditingIMI` when one of our editing switches (skips, FiLM, SIM compose, subwords) is on."
-    return EditingIMI(cfg) if cfg.skips or cfg.film or cfg.sim == "compose" or cfg.subwords else IMI(cfg)
+    "The paper's `IMI`, or `EditingIMI` when one of our editing switches (skips, FiLM, SIM compose, ...) is on."
+    return EditingIMI(cfg) if cfg.skips or cfg.film or cfg.sim == "compose" or cfg.subwords or cfg.direct_text else IMI(cfg)
 
 # %% ../nbs/02b_editing.ipynb #92c93f06
 class SubwordInstructionEncoder(InstructionEncoder):

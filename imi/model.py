@@ -51,6 +51,7 @@ class ModelConfig:
     upsample: str = "transposed"  # G's upsampling: stride-2 transposed convolutions (the paper) or "resize" (nearest x2
                                   # then a 3x3 convolution, ours: no checkerboard)
     subwords: int = 0             # ours: hash buckets of the words' letter n-grams read beside each word (0: words only)
+    direct_text: bool = False     # ours: G reads phi_I beside phi_fc (the fusion's sigmoid saturates; 02b)
 
     def __post_init__(self):
         if isinstance(self.normalize, bool): self.normalize = "l2" if self.normalize else "none"  # older checkpoints
