@@ -12,17 +12,17 @@ import torch
 from ...metrics import summarise_groups
 from ...config import TrainConfig
 from ...ablate import variant_config, task_base, variant_overrides
-from ...model import generate_batch
-from .attributes import ATTR_NAMES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
+from ...model import generate_batch, scale_pixels
+from .attributes import ATTR_NAMES, N_VALUES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
 from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise, Vocab
 from .data import to_tensor_images
 from .task import AvatarTask, AvatarOptions
 
 # %% auto #0
 __all__ = ['RECIPES', 'SIM_STUDY', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet',
-           'avatar_table', 'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'ab_scale',
-           'reader_quality', 'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'data_scaling',
-           'phrasing_scores', 'avatar_chains', 'run_avatar_chains']
+           'avatar_table', 'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'linear_probe',
+           'condition_vectors', 'condition_probe', 'ab_scale', 'reader_quality', 'ABRater', 'final_rows',
+           'claim_verdict', 'variant_triplets', 'data_scaling', 'phrasing_scores', 'avatar_chains', 'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit+grammar+sub+heads"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -120,6 +120,44 @@ def mask_opening(keep: torch.Tensor, source, target, groups: np.ndarray) -> pd.D
     df = pd.DataFrame({"attribute": [ATTR_NAMES[g] for g in groups], "opens inside the change": share(opened, change),
                        "opens outside it": share(opened, ~change), "changed pixels": change.flatten(1).float().mean(1).numpy()})
     return df.groupby("attribute", sort=False).mean()
+
+# %% ../../../nbs/09_aimi.ipynb #c0d1a001
+def linear_probe(x_fit, y_fit, x_test, y_test, classes: int, decay: float = 1e-3, steps: int = 200) -> float:
+    "Test accuracy of a linear classifier fitted (L-BFGS, L2 decay, inputs standardised by the fit set) to (x_fit, y_fit)."
+    mu, sd = x_fit.mean(0), x_fit.std(0) + 1e-6
+    lin = torch.nn.Linear(x_fit.shape[1], classes)
+    opt = torch.optim.LBFGS(lin.parameters(), max_iter=steps)
+    def closure():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(lin((x_fit - mu) / sd), y_fit) + decay * lin.weight.pow(2).sum()
+        loss.backward(); return loss
+    with torch.random.fork_rng():
+        torch.manual_seed(0); lin.reset_parameters(); opt.step(closure)
+    with torch.no_grad(): return (lin((x_test - mu) / sd).argmax(1) == y_test).float().mean().item()
+
+def condition_vectors(model, batch: dict, chunk: int = 512) -> tuple[dict, torch.Tensor, torch.Tensor]:
+    "({'phi_I', 'phi_fc', and 'G reads' where G reads more}, the edited attribute's asked-for value, the group) of a batch."
+    out = []
+    with torch.no_grad():
+        for s in range(0, len(batch["group"]), chunk):
+            src = scale_pixels(batch["source"][s:s + chunk], model.cfg.output).to(model.w_device)
+            _, phi_i, cond, _ = model.condition(src, batch["tokens"][s:s + chunk].to(model.w_device), batch["length"][s:s + chunk])
+            v = {"phi_I": phi_i, "phi_fc": cond}
+            if getattr(model.cfg, "direct_text", False): v["G reads"] = torch.cat([cond, phi_i], 1)
+            out.append({k: x.float().cpu() for k, x in v.items()})
+    g = torch.as_tensor(batch["group"])
+    return ({k: torch.cat([o[k] for o in out]) for k in out[0]}, batch["target_label"][torch.arange(len(g)), g], g)
+
+def condition_probe(model, fit: dict, test: dict) -> pd.DataFrame:
+    "Per edited attribute: the probe's test accuracy at telling the asked-for value from phi_I and from phi_fc (eq 3)."
+    (vf, yf, gf), (vt, yt, gt) = condition_vectors(model, fit), condition_vectors(model, test)
+    rows = []
+    for g in sorted(set(gt.tolist()) & set(gf.tolist())):
+        f, t, a = gf == g, gt == g, ATTR_NAMES[g]
+        rows.append({"attribute": a, "fitted on": int(f.sum()), "tested on": int(t.sum()),
+                     **{k: linear_probe(vf[k][f], yf[f], vt[k][t], yt[t], N_VALUES[a]) for k in vf}})
+    return pd.DataFrame(rows).set_index("attribute")
+
 
 # %% ../../../nbs/09_aimi.ipynb #1434f575
 def ab_scale(a: np.ndarray, b: np.ndarray, better: float, much: float) -> np.ndarray:
