@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, sys
 from pathlib import Path
 
-from .core import DEFAULT_CHECKPOINT      # imi.core imports no torch at import time
+from .core import DEFAULT_CHECKPOINT, shown      # imi.core imports no torch at import time
 FORMATS = (".png", ".gif", ".jpg", ".jpeg")
 CANVAS = ("A digit canvas is white strokes on black (as MNIST); a start image drawn the other way round (a light "
           "background) is inverted, with a note. Avatars are RGB images.")
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         for text in a.instructions: ed.task.check(text)    # fail before any work
         for i, text in enumerate(a.instructions, 1):
             try: ed.edit(text, force=a.force)
-            except ValueError as e: raise ValueError(f"step {i} {text[:60]!r}: {e}") from None
+            except ValueError as e: raise ValueError(f"step {i} {shown(text)}: {e}") from None
             step = ed.history[-1]
             print(f"step {i}: {text}" + (f"  (expects {step.expects})" if step.expects else "") +
                   (f"  (unknown words read as {ed.unknown_read_as}: {', '.join(step.unknown)})" if step.unknown else ""))

@@ -10,7 +10,7 @@ import numpy as np      # torch is imported where it is used, so that importing 
 
 # %% auto #0
 __all__ = ['MIN_IMAGE_SIDE', 'DEFAULT_CHECKPOINT', 'set_seed', 'repo_root', 'git_sha', 'cpu_model', 'device_info', 'atomic_write',
-           'write_text', 'write_json', 'cast_floats', 'save_state', 'StateFileError', 'load_state',
+           'write_text', 'write_json', 'cast_floats', 'save_state', 'shown', 'StateFileError', 'load_state',
            'default_checkpoint', 'load_image_file', 'set_style', 'save_figure', 'progress', 'model_card', 'write_card',
            'shipped_or_train']
 
@@ -92,6 +92,11 @@ def save_state(path: str | Path, fmt: str, **state) -> Path:
     return atomic_write(path, lambda t: torch.save({"format": fmt, **state}, t))
 
 def _a(what: str) -> str: return ("an " if what[0] in "aeiou" else "a ") + what
+
+def shown(text: str, n: int = 60) -> str:
+    "Text as a message quotes it: its repr, cut after `n` characters of that quoted form (escapes count)."
+    r = repr(text)
+    return r if len(r) <= n + 2 else r[:n + 1] + "..." + r[0]
 
 class StateFileError(ValueError):
     "A file that should hold a saved imi state (checkpoint, parser, reader) cannot be used; the message says why."

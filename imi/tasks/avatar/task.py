@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 import torch
-from ...core import repo_root, git_sha, device_info
+from ...core import repo_root, git_sha, device_info, shown
 from ...metrics import ssim_torch, summarise_groups
 from ...task import Task, Evaluator, InstructionRefused
 from .attributes import ATTR_NAMES, ATTRIBUTES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
@@ -104,7 +104,7 @@ class AvatarTask(Task):
     def encode(self, texts): return self.words.encode([texts] if isinstance(texts, str) else list(texts))
     def check(self, text: str) -> list[str]:
         n = len(tokenize(text))
-        if n > MAX_WORDS: raise ValueError(f"an instruction has at most {MAX_WORDS} words; {text[:60]!r}... has {n}")
+        if n > MAX_WORDS: raise ValueError(f"an instruction has at most {MAX_WORDS} words; {shown(text)} has {n}")
         return self.words.unknown_checked(text)
     def to_image(self, img) -> torch.Tensor: return to_rgb(img)
     def start(self, spec=None, seed: int = 0, notes: list | None = None):

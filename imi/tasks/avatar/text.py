@@ -8,6 +8,7 @@ import re, zlib
 from functools import lru_cache
 import numpy as np
 import torch
+from ...core import shown
 from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR_COLORS, CLOTH_COLORS, CLOTHES,
                                          ACCESSORIES, FACIAL_HAIR, BACKGROUNDS, COLORED_HATS, visible)
 
@@ -136,7 +137,7 @@ class Vocab:
     def unknown(self, text: str) -> list[str]: return [w for w in tokenize(text) if w not in self.stoi]
     def unknown_checked(self, text: str) -> list[str]:
         "The words of `text` this vocabulary does not know (read as <unk>); an instruction without words is an error."
-        if not tokenize(text): raise ValueError(f"empty instruction {text!r}: it has no words")
+        if not tokenize(text): raise ValueError(f"empty instruction {shown(text)}: it has no words")
         return self.unknown(text)
     def encode(self, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
         """Instructions -> (tokens [B, T, 1 + NGRAMS_PER_WORD], lengths [B]): each word's id, then its n-gram ids.
@@ -144,7 +145,7 @@ class Vocab:
         Padded with 0; an empty instruction is an error."""
         words = [tokenize(t) for t in texts]
         for t, w in zip(texts, words):
-            if not w: raise ValueError(f"empty instruction {t!r}: it has no words")
+            if not w: raise ValueError(f"empty instruction {shown(t)}: it has no words")
         T, K = max(len(w) for w in words), NGRAMS_PER_WORD
         out = torch.zeros(len(texts), T, 1 + K, dtype=torch.long)
         for b, ws in enumerate(words):

@@ -7,12 +7,13 @@ from __future__ import annotations
 import difflib
 from typing import NamedTuple
 import torch
+from ...core import shown
 
 # %% auto #0
 __all__ = ['GRID', 'CELL', 'CANVAS', 'IMG_SIZE', 'DIGIT_WORDS', 'NULL_DIGIT', 'SLOTS', 'SLOT_CLASSES', 'EMPTY', 'PLACEMENTS',
            'ACTIONS', 'DIRECTIONS', 'POSITIONS', 'DIRECTION_DELTA', 'POSITION_CELL', 'PAD', 'WORDS', 'VOCAB', 'STOI',
            'MAX_WORDS', 'CELL_NAMES', 'Label', 'box_inside', 'check_label', 'Instruction', 'edit_box',
-           'apply_instruction', 'shown', 'tokenize', 'encode', 'decode', 'parse_instruction', 'valid_instructions',
+           'apply_instruction', 'tokenize', 'encode', 'decode', 'parse_instruction', 'valid_instructions',
            'describe_label', 'suggest']
 
 # %% ../../../nbs/01a_digit_edits.ipynb #16b20b0b
@@ -123,10 +124,6 @@ VOCAB = (PAD,) + WORDS
 STOI = {w: i for i, w in enumerate(VOCAB)}
 MAX_WORDS = 6                 # the longest template: "expand zero to the top right"
 
-def shown(text: str, n: int = 60) -> str:
-    "An instruction as it appears in a message: quoted, and cut after `n` characters."
-    return repr(text if len(text) <= n else text[:n] + "...")
-
 def tokenize(text: str) -> list[str]:
     "Lower-case, split on white space, and check the length and that every word is in the vocabulary."
     if not isinstance(text, str): raise TypeError(f"an instruction is a string, got {type(text).__name__}")
@@ -139,7 +136,7 @@ def tokenize(text: str) -> list[str]:
         if w not in STOI or w == PAD:
             close = difflib.get_close_matches(w, WORDS, n=3)
             hint = f" (did you mean: {', '.join(close)}?)" if close else ""
-            raise ValueError(f"unknown word {w[:30]!r} in instruction {shown(text)}{hint}; the vocabulary is: {' '.join(WORDS)}")
+            raise ValueError(f"unknown word {shown(w, 30)} in instruction {shown(text)}{hint}; the vocabulary is: {' '.join(WORDS)}")
     return words
 
 def encode(texts: list[str] | str, max_len: int = MAX_WORDS) -> tuple[torch.Tensor, torch.Tensor]:
