@@ -87,7 +87,7 @@ class EditingIMI(IMI):
 
         `mask` given: use it; `teacher` = (use [B], true mask): the true mask replaces the predicted one where `use`."""
         if self.cfg.sim == "paper": raise ValueError("the editing model composes in pixel space: sim is 'compose' or 'none'")
-        if self.cfg.direct_text: cond = torch.cat([cond, phi_i], 1)      # G reads phi_I past the fusion's sigmoid
+        cond = self.g_condition(cond, phi_i)
         x, logit = self.gen.draw(z, cond, None, skips)
         pred = None
         if self.cfg.sim == "compose":
@@ -101,6 +101,10 @@ class EditingIMI(IMI):
     def source_skips(self, feats):
         "What G reads of the source's block activations: all four with `skips`, else nothing."
         return feats if self.cfg.skips else None
+
+    def g_condition(self, cond, phi_i):
+        "What G reads of the instruction: phi_fc, and phi_I past the fusion's sigmoid with `direct_text`."
+        return torch.cat([cond, phi_i], 1) if self.cfg.direct_text else cond
 
 def build_model(cfg: ModelConfig) -> IMI:
     "The paper's `IMI`, or `EditingIMI` when one of our editing switches (skips, FiLM, SIM compose, ...) is on."

@@ -262,6 +262,10 @@ class IMI(nn.Module):
         "What G reads of the source's block activations `feats`: nothing in the paper's model (the editing model, 02b)."
         return None
 
+    def g_condition(self, cond, phi_i):
+        "What G reads of the instruction: phi_fc (eq 4; the editing model may add phi_I, 02b)."
+        return cond
+
     def condition(self, source, tokens, lengths):
         "phi_im of the source, phi_I, phi_fc and what G reads of the source's features: what an edit needs."
         phi_s, feats = self.img_enc.encode(source)

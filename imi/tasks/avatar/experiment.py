@@ -125,14 +125,14 @@ def mask_opening(keep: torch.Tensor, source, target, groups: np.ndarray) -> pd.D
 def linear_probe(x_fit, y_fit, x_test, y_test, classes: int, decay: float = 1e-3, steps: int = 200) -> float:
     "Test accuracy of a linear classifier fitted (L-BFGS, L2 decay, inputs standardised by the fit set) to (x_fit, y_fit)."
     mu, sd = x_fit.mean(0), x_fit.std(0) + 1e-6
-    lin = torch.nn.Linear(x_fit.shape[1], classes)
+    with torch.random.fork_rng():
+        torch.manual_seed(0); lin = torch.nn.Linear(x_fit.shape[1], classes)
     opt = torch.optim.LBFGS(lin.parameters(), max_iter=steps)
     def closure():
         opt.zero_grad()
         loss = torch.nn.functional.cross_entropy(lin((x_fit - mu) / sd), y_fit) + decay * lin.weight.pow(2).sum()
         loss.backward(); return loss
-    with torch.random.fork_rng():
-        torch.manual_seed(0); lin.reset_parameters(); opt.step(closure)
+    opt.step(closure)
     with torch.no_grad(): return (lin((x_test - mu) / sd).argmax(1) == y_test).float().mean().item()
 
 def condition_vectors(model, batch: dict, chunk: int = 512) -> tuple[dict, torch.Tensor, torch.Tensor]:
@@ -143,7 +143,7 @@ def condition_vectors(model, batch: dict, chunk: int = 512) -> tuple[dict, torch
             src = scale_pixels(batch["source"][s:s + chunk], model.cfg.output).to(model.w_device)
             _, phi_i, cond, _ = model.condition(src, batch["tokens"][s:s + chunk].to(model.w_device), batch["length"][s:s + chunk])
             v = {"phi_I": phi_i, "phi_fc": cond}
-            if getattr(model.cfg, "direct_text", False): v["G reads"] = torch.cat([cond, phi_i], 1)
+            if (g_in := model.g_condition(cond, phi_i)) is not cond: v["G reads"] = g_in
             out.append({k: x.float().cpu() for k, x in v.items()})
     g = torch.as_tensor(batch["group"])
     return ({k: torch.cat([o[k] for o in out]) for k in out[0]}, batch["target_label"][torch.arange(len(g)), g], g)

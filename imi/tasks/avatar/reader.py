@@ -107,6 +107,7 @@ def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -
     keep[rows, attr] = False                       # the changed attribute is judged by success, not preservation
     same = pred == src
     outside = ~change_mask(batch["source"], batch["target"])
+    changed = (~outside).float()
     err = (generated.float() - batch["source"].float()).abs().mean(1, keepdim=True) / 255
     err_t = (generated.float() - batch["target"].float()).abs().mean(1, keepdim=True) / 255
     return {"success": (pred[rows, attr] == tgt[rows, attr]).numpy(),
@@ -115,7 +116,7 @@ def edit_scores(reader: AttributeReader, generated: torch.Tensor, batch: dict) -
             "background": np.where(attr.numpy() == ATTR_NAMES.index("background"), np.nan,   # where it was not the edit
                                    same[:, ATTR_NAMES.index("background")].numpy()),
             "outside_error": inside_mean(err, outside.float()).numpy(),
-            "nearer": (inside_mean(err_t, (~outside).float()) < inside_mean(err, (~outside).float())).numpy(),
+            "nearer": (inside_mean(err_t, changed) < inside_mean(err, changed)).numpy(),
             "pred": pred.numpy()}
 
 def pixel_agreement(scores: dict, groups) -> dict:
