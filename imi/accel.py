@@ -163,7 +163,7 @@ def probe_step(model_cfg: ModelConfig, batch: int, weights, compiled: bool = Fal
 def probe_key(model_cfg: ModelConfig, batch: int) -> str:
     "What the probe measured: width and batch, and any model option that changes the step's cost."
     extra = "" if (model_cfg.channels, model_cfg.sim) == (1, "none") else f"|channels {model_cfg.channels}|sim {model_cfg.sim}"
-    extra += "".join(f"|{k}" for k in ("skips", "film", "subwords") if getattr(model_cfg, k)) + \
+    extra += "".join(f"|{k}" for k in ("skips", "film", "gate", "erase", "subwords", "direct_text") if getattr(model_cfg, k)) + \
              ("|resize" if model_cfg.upsample == "resize" else "")
     return f"width {model_cfg.width}|batch {batch}{extra}"
 
