@@ -22,7 +22,8 @@ from .task import AvatarTask, AvatarOptions
 __all__ = ['RECIPES', 'SIM_STUDY', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet',
            'avatar_table', 'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'linear_probe',
            'condition_vectors', 'condition_probe', 'ab_scale', 'reader_quality', 'ABRater', 'final_rows',
-           'claim_verdict', 'variant_triplets', 'data_scaling', 'phrasing_scores', 'avatar_chains', 'run_avatar_chains']
+           'claim_verdict', 'variant_triplets', 'variant_recipe', 'data_scaling', 'phrasing_scores', 'avatar_chains',
+           'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit+grammar+sub+heads+direct-text"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -234,12 +235,16 @@ def variant_triplets(variant: str) -> int:
     "The training triplets of an avatar study variant: its task option `triplets`, else the task's default."
     return int(variant_overrides(variant).get("task_options", {}).get("triplets", AvatarOptions().triplets)[0])
 
+def variant_recipe(variant: str) -> str:
+    "An avatar study variant without the atoms that choose its training triplets: the recipe it trains."
+    return "+".join(a for a in variant.split("+") if "triplets" not in variant_overrides(a).get("task_options", {}))
+
 def data_scaling(curves: pd.DataFrame) -> pd.DataFrame:
-    "A study's curves as the data-scaling table: triplets, seed, samples, headline columns, edit success per attribute."
+    "A study's curves as the data-scaling table: recipe, triplets, seed, samples, headline columns, edit success per attribute."
     per_attr = [c for c in curves.columns if c.startswith("edit_") and c != "edit_success"]
-    out = curves.assign(triplets=[variant_triplets(v) for v in curves.variant])
-    return out[["triplets", "seed", "samples", "edit_success", "others_preserved", "ssim", *per_attr]] \
-        .sort_values(["triplets", "seed", "samples"]).reset_index(drop=True)
+    out = curves.assign(recipe=[variant_recipe(v) for v in curves.variant], triplets=[variant_triplets(v) for v in curves.variant])
+    return out[["recipe", "triplets", "seed", "samples", "edit_success", "others_preserved", "ssim", *per_attr]] \
+        .sort_values(["recipe", "triplets", "seed", "samples"]).reset_index(drop=True)
 
 # %% ../../../nbs/09_aimi.ipynb #8086207a
 def phrasing_scores(model, vocab: list[str], ds, evaluator, seed: int = 0) -> dict[str, float]:
