@@ -240,7 +240,7 @@ def variant_recipe(variant: str) -> str:
     return "+".join(a for a in variant.split("+") if "triplets" not in variant_overrides(a).get("task_options", {}))
 
 def data_scaling(curves: pd.DataFrame) -> pd.DataFrame:
-    "A study's curves as the data-scaling table: recipe, triplets, seed, samples, headline columns, edit success per attribute."
+    "A study's curves as the data-scaling table: recipe, triplets, seed, samples, headline columns, per-attribute edits."
     per_attr = [c for c in curves.columns if c.startswith("edit_") and c != "edit_success"]
     out = curves.assign(recipe=[variant_recipe(v) for v in curves.variant], triplets=[variant_triplets(v) for v in curves.variant])
     return out[["recipe", "triplets", "seed", "samples", "edit_success", "others_preserved", "ssim", *per_attr]] \
