@@ -14,9 +14,9 @@ from .attributes import (ATTRIBUTES, SKINS, HATS, HAIR_STYLES, HAIR_LENGTH, HAIR
 
 # %% auto #0
 __all__ = ['PRONOUNS', 'FILLERS_PRE', 'FILLERS_POST', 'NOUN', 'WORD_RE', 'NGRAM_BUCKETS', 'NGRAMS_PER_WORD', 'HELD_OUT_WORDS',
-           'SAME_WORDS', 'TRAIN_SYNONYMS', 'READ_AS', 'WIDE_PRE', 'WIDE_POST', 'MAX_WORDS', 'REMOVE_WORDS',
-           'VERB_READS', 'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'char_ngrams', 'Vocab',
-           'describe_edit_held_out', 'describe_edit_wide', 'interpret_instruction', 'unread_reason']
+           'SAME_WORDS', 'TRAIN_SYNONYMS', 'READ_AS', 'WIDE_PRE', 'WIDE_POST', 'VALUE_VERBS', 'MAX_WORDS',
+           'REMOVE_WORDS', 'VERB_READS', 'PART_NOUNS', 'describe_edit', 'crowd_noise', 'tokenize', 'char_ngrams',
+           'Vocab', 'describe_edit_held_out', 'describe_edit_wide', 'interpret_instruction', 'unread_reason']
 
 # %% ../../../nbs/08b_avatar_instructions.ipynb #03138a65
 PRONOUNS = [("him", "his", "he"), ("her", "her", "she"), ("them", "their", "they")]
@@ -202,6 +202,12 @@ TRAIN_SYNONYMS = {"glasses": "specs", "clothes": "outfit", "colour": "shade", "e
 READ_AS = {**SAME_WORDS, **{v: k for k, v in TRAIN_SYNONYMS.items()}}   # what the editor's interpreter reads each word as
 WIDE_PRE = ["kindly ", "would you ", "pls ", "ok ", "hey ", "let's ", "go ahead and ", "quickly "]
 WIDE_POST = [" pls", " thank you", " if you can", " now", " thx", " ok"]
+# a verb that names a face part's value with no noun ("make her smile"): the value, then the verb's forms
+VALUE_VERBS = {("mouth", "smiling"): ("smile", "smiles"), ("mouth", "grinning"): ("grin", "grins"),
+               ("mouth", "screaming"): ("scream", "screams"), ("mouth", "smirking"): ("smirk", "smirks"),
+               ("mouth", "grimacing"): ("grimace", "grimaces"), ("eyes", "winking"): ("wink", "winks"),
+               ("eyes", "squinting"): ("squint", "squints"), ("eyes", "crying"): ("cry", "cries"),
+               ("eyebrows", "frowning"): ("frown", "frowns")}
 
 def _wide_core(attr: str, src: dict, tgt: dict, rng) -> str:
     "The change in the wider grammar's templates (none of them the generator's or the held-out phrasing's)."
@@ -216,6 +222,8 @@ def _wide_core(attr: str, src: dict, tgt: dict, rng) -> str:
         opts = [f"set {the} {noun} to {new}", f"{new} {noun}", f"{noun}: {new}", f"{noun} to {new}", f"{the} {noun} in {new}",
                 f"can {the} {noun} be {new}", f"let {the} {noun} be {new}", f"i want {the} {noun} {new}"]
         if attr not in ("eyes", "eyebrows", "mouth"): opts += [f"paint {the} {noun} {new}", f"{new} for the {noun}"]
+        if (attr, new) in VALUE_VERBS:      # the change said by its verb alone
+            v = VALUE_VERBS[attr, new][0]; opts += [f"make {obj} {v}", f"let {obj} {v}", f"{v} please"]
         return _choice(rng, opts)
     if attr == "eyebrows": return _choice(rng, ["no eyebrows", f"erase {pos} eyebrows", "eyebrows: none"])
     if attr in ("facial_hair", "accessory") and new == "none":
@@ -245,12 +253,7 @@ def describe_edit_wide(attr: str, src: dict, tgt: dict, rng: np.random.Generator
 MAX_WORDS = 24          # the longest instruction the editor takes (the generated ones have at most 16 words)
 REMOVE_WORDS = ("remove", "take off", "take away", "shave", "no", "lose", "rid", "without", "erase")
 # a verb (or its -ing form) that names a face part's value with no noun: "make her smile", "make him wink"
-VERB_READS = {w: (a, v) for a, v, verbs in (("mouth", "smiling", ("smile", "smiles")), ("mouth", "grinning", ("grin", "grins")),
-                                         ("mouth", "screaming", ("scream", "screams")), ("mouth", "smirking", ("smirk", "smirks")),
-                                         ("mouth", "grimacing", ("grimace", "grimaces")), ("eyes", "winking", ("wink", "winks")),
-                                         ("eyes", "squinting", ("squint", "squints")), ("eyes", "crying", ("cry", "cries")),
-                                         ("eyebrows", "frowning", ("frown", "frowns")))
-              for w in (*verbs, v)}
+VERB_READS = {w: av for av, verbs in VALUE_VERBS.items() for w in (*verbs, av[1])}
 
 def _named(t: str, names) -> list[str]:
     "The value names that occur in `t` as whole words, longest first, each span counted once."
