@@ -13,17 +13,17 @@ from ...metrics import summarise_groups
 from ...config import TrainConfig
 from ...ablate import variant_config, task_base, variant_overrides
 from ...model import generate_batch, scale_pixels
-from .attributes import ATTR_NAMES, N_VALUES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
-from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise, Vocab
+from .attributes import ATTR_NAMES, ATTRIBUTES, N_VALUES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
+from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise, Vocab, VALUE_VERBS
 from .data import to_tensor_images
 from .task import AvatarTask, AvatarOptions
 
 # %% auto #0
 __all__ = ['RECIPES', 'SIM_STUDY', 'PARTS', 'aimi_config', 'select_snapshot', 'score_outputs', 'bootstrap_ci', 'per_triplet',
-           'avatar_table', 'held_out_phrasing', 'phrasing_columns', 'lost_pairs', 'mask_opening', 'linear_probe',
-           'condition_vectors', 'condition_probe', 'ab_scale', 'reader_quality', 'ABRater', 'final_rows',
-           'claim_verdict', 'variant_triplets', 'variant_recipe', 'data_scaling', 'phrasing_scores', 'avatar_chains',
-           'run_avatar_chains']
+           'avatar_table', 'held_out_phrasing', 'verb_phrasing', 'phrasing_columns', 'lost_pairs', 'value_success',
+           'mask_opening', 'linear_probe', 'condition_vectors', 'condition_probe', 'ab_scale', 'reader_quality',
+           'ABRater', 'final_rows', 'claim_verdict', 'variant_triplets', 'variant_recipe', 'data_scaling',
+           'phrasing_scores', 'avatar_chains', 'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
 RECIPES = {"paper": "paper", "ours": "edit+grammar+sub+heads+direct-text"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
@@ -97,6 +97,19 @@ def held_out_phrasing(ds, seed: int = 0):
     out.texts = [describe_edit_held_out(ATTR_NAMES[int(a)], s, t, rng) for a, s, t in zip(ds.groups, src, tgt)]
     return out
 
+def verb_phrasing(ds, seed: int = 0):
+    """Two copies of an avatar test split cut to the triplets whose new value a verb names (`VALUE_VERBS`, 08b): in the
+    split's own words, and said by the verb alone ("make her smile", "let him wink"), seeded."""
+    tgt = decode_attributes(ds.data.codes[ds.tgt])
+    keys = [(ATTR_NAMES[int(a)], d[ATTR_NAMES[int(a)]]) for a, d in zip(ds.groups, tgt)]
+    keep = [i for i, k in enumerate(keys) if k in VALUE_VERBS]
+    rng = np.random.default_rng([seed, 11])
+    own, verb = copy.copy(ds), copy.copy(ds)
+    for out in (own, verb): out.src, out.tgt, out.groups = ds.src[keep], ds.tgt[keep], ds.groups[keep]
+    own.texts = [ds.texts[i] for i in keep]
+    verb.texts = [f"{rng.choice(['make', 'let'])} {rng.choice(['him', 'her', 'them'])} {VALUE_VERBS[keys[i]][0]}" for i in keep]
+    return own, verb
+
 def phrasing_columns(ds, vocab) -> dict[str, float]:
     "Of a split's instructions: the share with a word the vocabulary lacks, and the share the interpreter reads right."
     src, tgt = decode_attributes(ds.data.codes[ds.src]), decode_attributes(ds.data.codes[ds.tgt])
@@ -113,6 +126,14 @@ def lost_pairs(s: dict, groups: np.ndarray) -> pd.DataFrame:
         warnings.simplefilter("ignore", RuntimeWarning)
         return pd.DataFrame({ATTR_NAMES[g]: 1 - np.nanmean(pa[groups == g], 0) for g in np.unique(groups)},
                             index=ATTR_NAMES).T
+
+def value_success(success: np.ndarray, batch: dict, attrs=ATTR_NAMES) -> pd.DataFrame:
+    "Edit success per edited attribute (of `attrs`) and new value of a batch's triplets: their count and mean, worst first."
+    g = torch.as_tensor(batch["group"]); v = batch["target_label"][torch.arange(len(g)), g]
+    df = pd.DataFrame({"attribute": [ATTR_NAMES[i] for i in g.tolist()], "edit success": np.asarray(success, dtype=float),
+                       "new value": [list(ATTRIBUTES[ATTR_NAMES[i]])[j] for i, j in zip(g.tolist(), v.tolist())]})
+    return (df[df.attribute.isin(attrs)].groupby(["attribute", "new value"])["edit success"].agg(["size", "mean"])
+            .set_axis(["triplets", "edit success"], axis=1).sort_values(["edit success", "triplets"], ascending=[True, False]))
 
 def mask_opening(keep: torch.Tensor, source, target, groups: np.ndarray) -> pd.DataFrame:
     "Per edited attribute: the share of changed pixels where SIM's mask opens (keep < 0.5), of unchanged ones, the change."
