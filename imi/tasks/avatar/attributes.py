@@ -10,9 +10,9 @@ import numpy as np
 # %% auto #0
 __all__ = ['HAIR_COLORS', 'CLOTH_COLORS', 'BACKGROUNDS', 'HAIR_STYLES', 'HATS', 'HAIR_LENGTH', 'FACIAL_HAIR', 'ACCESSORIES',
            'EYES', 'EYEBROWS', 'MOUTHS', 'CLOTHES', 'SKINS', 'ATTRIBUTES', 'ATTR_NAMES', 'N_VALUES', 'COLORED_HATS',
-           'HIDE_EYES', 'SVG_SIZE', 'SVG_SQUARE', 'visible', 'check_avatar', 'random_avatar', 'avatar_svg',
-           'render_avatar', 'encode_attributes', 'decode_attributes', 'visibility', 'changeable', 'random_edit',
-           'bench_render']
+           'HIDE_EYES', 'HIDDEN_BY', 'SVG_SIZE', 'SVG_SQUARE', 'visible', 'hidden_by', 'check_avatar', 'random_avatar',
+           'avatar_svg', 'render_avatar', 'encode_attributes', 'decode_attributes', 'visibility', 'changeable',
+           'random_edit', 'bench_render']
 
 # %% ../../../nbs/08a_avatars.ipynb #b0dcf479
 import python_avatars as pa
@@ -98,6 +98,15 @@ def visible(attr: str, av: dict) -> bool:
     if attr == "facial_hair_color": return av["facial_hair"] != "none"
     if attr == "clothing_color": return av["clothing"] != "astronaut suit"
     return True
+
+# the attributes whose values decide whether an attribute shows (`visible`); the others never hide it
+HIDDEN_BY = {"eyes": ("accessory",), "eyebrows": ("accessory", "top"), "facial_hair": ("top",), "clothing": ("top",),
+             "facial_hair_color": ("top", "facial_hair"), "mouth": ("facial_hair",), "hair_color": ("top",),
+             "hat_color": ("top",), "clothing_color": ("clothing",)}
+
+def hidden_by(attr: str, av: dict) -> str:
+    "What decides whether `attr` shows on `av`, in words: 'facial hair: bushy moustache' ('' for an attribute always shown)."
+    return ", ".join(f"{k.replace('_', ' ')}: {av[k]}" for k in HIDDEN_BY.get(attr, ()))
 
 # %% ../../../nbs/08a_avatars.ipynb #196f99f9
 def check_avatar(av: dict) -> dict:

@@ -12,7 +12,7 @@ import torch
 from ...core import repo_root, git_sha, device_info, shown
 from ...metrics import ssim_torch, summarise_groups
 from ...task import Task, Evaluator, InstructionRefused
-from .attributes import ATTR_NAMES, ATTRIBUTES, random_avatar, render_avatar, bench_render, decode_attributes, changeable
+from .attributes import ATTR_NAMES, ATTRIBUTES, random_avatar, render_avatar, bench_render, decode_attributes, changeable, hidden_by
 from .text import Vocab, MAX_WORDS, NGRAM_BUCKETS, interpret_instruction, unread_reason, tokenize
 from .data import build_avatar_data, rephrasings, AvatarEditDataset, AvatarPool, to_rgb
 from .reader import load_reader, save_reader, train_reader, audit_reader, edit_scores, reader_audit_line, avatar_problem
@@ -132,7 +132,7 @@ class AvatarTask(Task):
             raise InstructionRefused("there is nothing to remove: the " + part + " is already none" if value in ("none", "bald")
                                      else f"the {part} is already {value}")
         if not changeable(attr, state):
-            raise InstructionRefused(f"the {part} does not show on this avatar (top: {state['top']}, accessory: {state['accessory']})")
+            raise InstructionRefused(f"the {part} does not show on this avatar ({hidden_by(attr, state)})")
         return {**state, attr: value}
     def unchecked_reason(self, state, text: str) -> str: return unread_reason(text)
     def describe_change(self, before, after) -> str:
