@@ -13,7 +13,7 @@ from ...metrics import summarise_groups
 from ...config import TrainConfig
 from ...ablate import variant_config, task_base, variant_overrides
 from ...model import generate_batch, scale_pixels
-from .attributes import ATTR_NAMES, ATTRIBUTES, N_VALUES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
+from .attributes import ATTR_NAMES, N_VALUES, decode_attributes, encode_attributes, random_avatar, random_edit, render_avatar
 from .text import describe_edit, describe_edit_held_out, interpret_instruction, crowd_noise, Vocab, VALUE_VERBS
 from .data import to_tensor_images
 from .task import AvatarTask, AvatarOptions
@@ -129,9 +129,9 @@ def lost_pairs(s: dict, groups: np.ndarray) -> pd.DataFrame:
 
 def value_success(success: np.ndarray, batch: dict, attrs=ATTR_NAMES) -> pd.DataFrame:
     "Edit success per edited attribute (of `attrs`) and new value of a batch's triplets: their count and mean, worst first."
-    g = torch.as_tensor(batch["group"]); v = batch["target_label"][torch.arange(len(g)), g]
-    df = pd.DataFrame({"attribute": [ATTR_NAMES[i] for i in g.tolist()], "edit success": np.asarray(success, dtype=float),
-                       "new value": [list(ATTRIBUTES[ATTR_NAMES[i]])[j] for i, j in zip(g.tolist(), v.tolist())]})
+    names = [ATTR_NAMES[int(i)] for i in batch["group"]]
+    df = pd.DataFrame({"attribute": names, "edit success": np.asarray(success, dtype=float),
+                       "new value": [d[a] for d, a in zip(decode_attributes(batch["target_label"]), names)]})
     return (df[df.attribute.isin(attrs)].groupby(["attribute", "new value"])["edit success"].agg(["size", "mean"])
             .set_axis(["triplets", "edit success"], axis=1).sort_values(["edit success", "triplets"], ascending=[True, False]))
 
