@@ -40,13 +40,13 @@ ATOMS: dict[str, dict] = {
     # shapes (02b, 03): the skips gated by the condition (STGAN), D's attribute heads on real avatars (the paper's
     # auxiliary classifier, here for the avatars' 13 attributes; G's term asks them to read the target's attributes)
     "gate": {"gate": True}, "heads": {"aux": True}, "erase": {"erase": True},
-    # shapes (03b, 03, 02b): the inside terms weighted by the changed area; G's label term x10; phi_I to G past the fusion
-    "area": {"area_weight": True}, "label10": {"label_g": 10.0}, "direct-text": {"direct_text": True},
+    # shapes (03b, 03, 02b): inside terms weighted by the changed area; G's label term x10; phi_I to G; a 3-pixel mask band
+    "area": {"area_weight": True}, "label10": {"label_g": 10.0}, "direct-text": {"direct_text": True}, "band": {"mask_band": 3},
     # our avatar recipe as one atom (see 09_aimi), and the atoms that take one piece of it back out
     "edit": RECIPES["avatar-edit"], "digits-cpu": RECIPES["digits-cpu"],
     "no-skips": {"skips": False}, "no-film": {"film": False}, "no-bal": {"recon_balance": False}, "no-teacher": {"mask_teacher": 0.0},
     "no-ema": {"ema": 0.0}, "all-kinds": {"kind_probs": (1 / 3, 1 / 3, 1 / 3)}}
-OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "w24", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "label10", "direct-text", "edit", "digits-cpu")   # beyond the paper
+OURS = ("l2-scale", "rec10", "rec100", "ema", "w32", "w24", "aux-fake", "edit-heavy", "lr5", "resize", "t20k", "t100k", "grammar", "sub", "gate", "heads", "area", "erase", "label10", "direct-text", "band", "edit", "digits-cpu")   # beyond the paper
 
 def variant_overrides(name: str) -> dict:
     "The TrainConfig overrides of a variant name: atoms joined by '+', merged left to right (task options merged too)."

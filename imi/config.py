@@ -94,6 +94,8 @@ class LossPart:
                                     # linearly to 0 over the first half of the run
     area_weight: bool = False       # ours: the balanced terms' inside part of each triplet weighted by its change's area
                                     # (batch mean 1), so every changed pixel of a batch weighs the same
+    mask_band: int = 0              # ours: the balanced mask term also averages over the unchanged pixels within this
+                                    # many pixels of the change (0: off), where a mask that spills over is cheap
     label_g: float = 1.0            # ours: G's auxiliary label term (eq 38) scaled by this (the paper: 1)
     def __post_init__(self): check_part(self)
 

@@ -11,7 +11,7 @@ from .losses import (LossWeights, select_kind, triplet_codes, adversarial_terms,
                         label_loss, imi_losses)
 
 # %% auto #0
-__all__ = ['area_weights', 'inside_mean', 'region_means', 'edit_terms', 'g_objective', 'editing_losses', 'losses_for']
+__all__ = ['area_weights', 'inside_mean', 'region_means', 'band', 'edit_terms', 'g_objective', 'editing_losses', 'losses_for']
 
 # %% ../nbs/03b_editing_losses.ipynb #b9555555
 def area_weights(change: torch.Tensor) -> torch.Tensor:
@@ -31,10 +31,16 @@ def region_means(err: torch.Tensor, change: torch.Tensor, area_weight: bool = Fa
     outside = (err * (1 - change)).sum((1, 2, 3)) / (1 - change).sum((1, 2, 3)).clamp_min(1)
     return inside_mean(err, change, area_weight) + outside
 
-def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, area_weight: bool = False) -> dict:
+def band(change: torch.Tensor, radius: int) -> torch.Tensor:
+    "[B, 1, H, W]: the unchanged pixels within `radius` pixels (a square) of the change `change` [B, 1, H, W]."
+    return F.max_pool2d(change, 2 * radius + 1, 1, radius) - change
+
+def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, area_weight: bool = False,
+               mask_band: int = 0) -> dict:
     """The pixel term toward the real image `x` and the mask term, given the generator's parts and the true keep-mask.
 
-    `area_weight`: each triplet's inside parts weighted by its changed area (`region_means`)."""
+    `area_weight`: each triplet's inside parts weighted by its changed area (`region_means`); `mask_band`: the balanced
+    mask term gains the mean over the `band` of that radius around the change."""
     fake = parts["image"]
     if not recon_balance or keep is None: t = {"recon": (fake.float() - x.float()).abs().mean()}
     else:
@@ -49,7 +55,10 @@ def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, 
         else:
             on = (kind == 2).float()
             bce = F.binary_cross_entropy(pm[:, :1].float().clamp(1e-6, 1 - 1e-6), keep[:, :1].float(), reduction="none")
-            t["mask"] = (region_means(bce, 1 - keep[:, :1].float(), area_weight) * on).sum() / on.sum().clamp_min(1)
+            change = 1 - keep[:, :1].float()
+            m = region_means(bce, change, area_weight)
+            if mask_band: m = m + inside_mean(bce, band(change, mask_band))
+            t["mask"] = (m * on).sum() / on.sum().clamp_min(1)
     return t
 
 
@@ -60,7 +69,8 @@ def g_objective(t: dict, w: LossWeights) -> torch.Tensor:
 
 def editing_losses(model, source, target, tokens, lengths, source_label, target_label, z, kind, weights: LossWeights,
                    mask_target: torch.Tensor | None = None, detach_fake: bool = False, aux_fake: bool = False,
-                   recon_balance: bool = False, mask_loss: str = "mse", area_weight: bool = False, teacher=None) -> dict:
+                   recon_balance: bool = False, mask_loss: str = "mse", area_weight: bool = False, mask_band: int = 0,
+                   teacher=None) -> dict:
     "`imi_losses` with the editing generator's inputs (skips, `teacher`) and our terms where switched on."
     e = triplet_codes(model, source, target, tokens, lengths, kind)
     keep = true_keep(kind, mask_target)
@@ -69,7 +79,7 @@ def editing_losses(model, source, target, tokens, lengths, source_label, target_
                                  teacher=None if teacher is None or keep is None else (teacher, keep))
     lab = kind_labels(kind, source_label, target_label)
     t = {**adversarial_terms(model, e, parts["image"], lab, detach_fake),
-         **edit_terms(parts, e["x"], keep, kind, recon_balance, mask_loss, area_weight)}
+         **edit_terms(parts, e["x"], keep, kind, recon_balance, mask_loss, area_weight, mask_band)}
     t = with_totals(t, weights, parts["image"], kind)
     if aux_fake and lab is not None:   # D's fake term gains the label loss of the (detached) generated image
         t["label_dfake"] = label_loss(model.dis.classify(model.dis.features(parts["image"].detach())[-1]), lab)
@@ -80,7 +90,8 @@ def losses_for(model, loss=None):
     """The losses `model` trains with: the paper's `imi_losses`, or `editing_losses` for the editing model or our terms.
 
     `loss`: the config's loss part (`TrainConfig.loss`), whose switches are read; None: every switch off."""
-    off = {"aux_fake": False, "recon_balance": False, "mask_loss": "mse", "area_weight": False}   # each switch's paper value
+    off = {"aux_fake": False, "recon_balance": False, "mask_loss": "mse", "area_weight": False,   # each switch's paper value
+           "mask_band": 0}
     sw = {k: getattr(loss, k, d) for k, d in off.items()}
     detach, teacher = getattr(loss, "detach_fake", False), getattr(loss, "mask_teacher", 0.0)
     if type(model).__name__ == "IMI" and not teacher and sw == off:
