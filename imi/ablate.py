@@ -33,7 +33,7 @@ ATOMS: dict[str, dict] = {
     "lr5": {"lr": 5e-4},
     "w32": {"width": 32}, "w24": {"width": 24},
     # the avatar study (09_aimi): SIM's readings and the editing switches of 02-04
-    "no-sim": {"sim": "none"}, "resize": {"upsample": "resize"},
+    "no-sim": {"sim": "none", "mask_band": 0}, "resize": {"upsample": "resize"},
     "t20k": {"task_options": {"triplets": (20000, 230, 230)}}, "t100k": {"task_options": {"triplets": (100000, 230, 230)}},
     # the avatar language (08b, 02b): a fresh instruction of the wider grammar at each draw, words read through their letters
     "grammar": {"task_options": {"rephrase": True}}, "sub": {"subwords": True},

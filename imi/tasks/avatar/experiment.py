@@ -26,7 +26,7 @@ __all__ = ['RECIPES', 'SIM_STUDY', 'PARTS', 'aimi_config', 'select_snapshot', 's
            'phrasing_scores', 'avatar_chains', 'run_avatar_chains']
 
 # %% ../../../nbs/09_aimi.ipynb #44641f2a
-RECIPES = {"paper": "paper", "ours": "edit+grammar+sub+heads+direct-text"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
+RECIPES = {"paper": "paper", "ours": "edit+grammar+sub+heads+direct-text+band"}    # variant names of 05b_ablate; w/o SIM adds "+no-sim"
 SIM_STUDY = {"paper": "paper", "ours": "edit"}    # each recipe's variant in the two-seed SIM study (avatar-confirm)
 
 def aimi_config(sim: bool, recipe: str = "paper", seed: int = 0, width: int = 64, samples: int = 21_760_000,
