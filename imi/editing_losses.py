@@ -41,10 +41,9 @@ def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, 
 
     `area_weight`: each triplet's inside parts weighted by its changed area (`region_means`); `mask_band`: the balanced
     mask term gains the mean over the `band` of that radius around the change."""
-    fake = parts["image"]
+    fake, change = parts["image"], None if keep is None else 1 - keep[:, :1].float()
     if not recon_balance or keep is None: t = {"recon": (fake.float() - x.float()).abs().mean()}
     else:
-        change = 1 - keep[:, :1].float()
         t = {"recon": region_means((fake.float() - x.float()).abs().mean(1, keepdim=True), change, area_weight).mean()}
         if parts["raw"] is not fake:   # composed: G's own drawing inside the change
             raw_err = (parts["raw"].float() - x.float()).abs().mean(1, keepdim=True)
@@ -55,7 +54,6 @@ def edit_terms(parts: dict, x, keep, kind, recon_balance: bool, mask_loss: str, 
         else:
             on = (kind == 2).float()
             bce = F.binary_cross_entropy(pm[:, :1].float().clamp(1e-6, 1 - 1e-6), keep[:, :1].float(), reduction="none")
-            change = 1 - keep[:, :1].float()
             m = region_means(bce, change, area_weight)
             if mask_band: m = m + inside_mean(bce, band(change, mask_band))
             t["mask"] = (m * on).sum() / on.sum().clamp_min(1)
